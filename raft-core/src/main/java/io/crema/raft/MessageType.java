@@ -1,0 +1,67 @@
+package io.crema.raft;
+
+/**
+ * Kinds of Raft messages. Local kinds are produced and consumed inside one node and never cross the
+ * transport.
+ */
+public enum MessageType {
+  /** Local: start an election (or pre-election). */
+  HUP(true),
+  /** Local: leader sends heartbeats. */
+  BEAT(true),
+  /** Local: leader checks that it still hears a quorum. */
+  CHECK_QUORUM(true),
+  /** Local: a client proposal. */
+  PROPOSE(true),
+  /** Local to the leader: a peer could not be reached; slow down replication to it. */
+  UNREACHABLE(true),
+  /** Local to the leader: the outcome of sending a snapshot (reject = failed). */
+  SNAPSHOT_STATUS(true),
+  /** Request to move leadership (to the leader, possibly forwarded from a follower). */
+  TRANSFER_LEADER(false),
+  APPEND(false),
+  APPEND_RESPONSE(false),
+  VOTE(false),
+  VOTE_RESPONSE(false),
+  PRE_VOTE(false),
+  PRE_VOTE_RESPONSE(false),
+  SNAPSHOT(false),
+  HEARTBEAT(false),
+  HEARTBEAT_RESPONSE(false),
+  /** Leader to transfer target: start an election now. */
+  TIMEOUT_NOW(false),
+  /** A linearizable read request (local, or forwarded from a follower to the leader). */
+  READ_INDEX(false),
+  READ_INDEX_RESPONSE(false);
+
+  private static final MessageType[] VALUES = values();
+  private final boolean local;
+
+  MessageType(boolean local) {
+    this.local = local;
+  }
+
+  /** Whether this kind never leaves the node. */
+  public boolean isLocal() {
+    return local;
+  }
+
+  /** Whether this is a response kind (carries no new request). */
+  public boolean isResponse() {
+    return this == APPEND_RESPONSE
+        || this == VOTE_RESPONSE
+        || this == PRE_VOTE_RESPONSE
+        || this == HEARTBEAT_RESPONSE
+        || this == READ_INDEX_RESPONSE
+        || this == UNREACHABLE;
+  }
+
+  /** Returns the kind with the given ordinal, as written by codecs. */
+  public static MessageType fromOrdinal(int ordinal) {
+    if (ordinal < 0 || ordinal >= VALUES.length) {
+      throw new IllegalArgumentException(
+          "unknown message type ordinal " + ordinal + " (known: 0.." + (VALUES.length - 1) + ")");
+    }
+    return VALUES[ordinal];
+  }
+}
