@@ -8,6 +8,11 @@ import java.util.List;
  * append at index i replaces any existing entries from i on) and hard states. A {@link LogStore}
  * applies the parts of one group in this order: snapshot, entries, hard state. Reusable after
  * {@link #clear()}; not thread-safe.
+ *
+ * <p>A snapshot record makes the snapshot the group's latest. If the log holds an entry at the
+ * snapshot's index with the snapshot's term (a snapshot taken locally, or one covering a prefix of
+ * what the node has), the entries are kept and only {@link LogStore#compact} removes them later;
+ * otherwise the whole log is replaced by the snapshot (Raft paper, figure 13, step 7).
  */
 public final class LogBatch {
   /** The writes of one group. */

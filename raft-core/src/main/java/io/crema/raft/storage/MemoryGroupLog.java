@@ -104,7 +104,16 @@ final class MemoryGroupLog implements LogReader {
       throw new IllegalArgumentException(
           "snapshot " + meta.index() + " is older than the installed one " + snapshot.index());
     }
+    boolean matches =
+        meta.index() >= offset - 1
+            && meta.index() <= lastIndex()
+            && term(meta.index()) == meta.term();
     snapshot = meta;
+    if (matches) {
+      // A snapshot of a prefix of this log (taken locally, or covering what we hold): keep the
+      // entries; compaction is a separate step.
+      return;
+    }
     entries.clear();
     offset = meta.index() + 1;
     termBeforeFirst = meta.term();
