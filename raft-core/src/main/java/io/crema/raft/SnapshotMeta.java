@@ -22,11 +22,6 @@ public record SnapshotMeta(long index, long term, ConfState confState) {
     }
   }
 
-  /** The metadata a new group is bootstrapped with: index 0 and the initial members. */
-  public static SnapshotMeta bootstrap(ConfState members) {
-    return new SnapshotMeta(0, 0, members);
-  }
-
   public boolean isEmpty() {
     return index == 0;
   }

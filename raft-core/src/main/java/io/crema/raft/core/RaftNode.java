@@ -37,9 +37,9 @@ public final class RaftNode {
 
   /**
    * Creates a node over a group's storage, restoring term, vote, commit index and membership from
-   * it. A new group's storage must hold a bootstrap snapshot naming the initial members ({@link
-   * SnapshotMeta#bootstrap}); a node joining an existing group may start with an empty membership
-   * and learn it from the leader.
+   * it. A new group's storage must first be bootstrapped with the initial members ({@link
+   * Bootstrap}) on every initial member; a node joining an existing group starts empty and learns
+   * the membership from the leader's log.
    */
   public static RaftNode create(RaftConfig config, LogReader storage) {
     return new RaftNode(config, storage);

@@ -2,6 +2,7 @@ package io.crema.raft.core;
 
 import io.crema.raft.Entry;
 import io.crema.raft.HardState;
+import io.crema.raft.LogBatch;
 import io.crema.raft.Message;
 import io.crema.raft.SnapshotMeta;
 import java.util.List;
@@ -104,6 +105,15 @@ public final class Ready {
   /** Whether the writes must be synced before the after-persist messages go out. */
   public boolean mustSync() {
     return mustSync;
+  }
+
+  /**
+   * Adds this Ready's writes (snapshot, entries, hard state) to a node-level batch.
+   *
+   * @return the batch
+   */
+  public LogBatch addTo(LogBatch batch, long groupId) {
+    return batch.add(groupId, snapshot, entries, hardState);
   }
 
   /** Whether anything must be written to the log. */
