@@ -157,10 +157,12 @@ final class LeaderBehaviour implements RoleBehaviour {
 
   private void handleHeartbeatResponse(Raft r, Message m, Progress pr) {
     pr.recentActive(true);
-    // Resume probing: the follower is alive.
+    // The follower is alive: resume probing, and if it is behind send one append even through a
+    // full window, so that a window whose messages were all lost recovers (the follower rejects
+    // and we back off to probing).
     pr.resumeProbe();
-    if (pr.match() < r.log.lastIndex()) {
-      sendAppend(r, m.from(), false);
+    if (pr.match() < r.log.lastIndex() && pr.state() != ProgressState.SNAPSHOT) {
+      sendAppend(r, m.from(), true, true);
     }
     if (m.context() != 0 && r.config.readOnlyOption() == ReadOnlyOption.SAFE) {
       for (ReadIndexQueue.Request req :
@@ -198,8 +200,17 @@ final class LeaderBehaviour implements RoleBehaviour {
 
   /** Sends the next append to a peer if its progress allows. Returns true if a message was sent. */
   boolean sendAppend(Raft r, long to, boolean sendIfEmpty) {
+    return sendAppend(r, to, sendIfEmpty, false);
+  }
+
+  private boolean sendAppend(Raft r, long to, boolean sendIfEmpty, boolean ignoreFullWindow) {
     Progress pr = r.tracker.get(to);
-    if (pr == null || pr.isPaused()) {
+    if (pr == null) {
+      return false;
+    }
+    boolean windowFull =
+        pr.state() == ProgressState.REPLICATE && pr.inflights().full() && ignoreFullWindow;
+    if (pr.isPaused() && !windowFull) {
       return false;
     }
     long prevIndex = pr.next() - 1;
@@ -217,6 +228,10 @@ final class LeaderBehaviour implements RoleBehaviour {
       } catch (LogCompactedException e) {
         return sendSnapshot(r, to, pr);
       }
+    }
+    if (windowFull) {
+      // Only an empty probe may pass a full window.
+      ents = List.of();
     }
     if (ents.isEmpty() && !sendIfEmpty) {
       return false;

@@ -169,7 +169,15 @@ final class Network {
           continue;
         }
         delivered.add(m);
+        if (m.type() == io.crema.raft.MessageType.SNAPSHOT) {
+          // The snapshot's data travels with it: the receiver's state becomes the sender's prefix.
+          pendingSnapshotData.put(
+              m.to(), prefix(nodes.get(m.from()).applied, m.snapshot().index()));
+        }
         to.raft.step(m);
+        if (m.type() == io.crema.raft.MessageType.SNAPSHOT && nodes.containsKey(m.from())) {
+          nodes.get(m.from()).raft.reportSnapshot(m.to(), true);
+        }
         moved = true;
       }
       if (!moved) {
@@ -179,8 +187,40 @@ final class Network {
     throw new AssertionError("network did not settle");
   }
 
+  private final java.util.Map<Long, List<Entry>> pendingSnapshotData = new java.util.HashMap<>();
+
+  private static List<Entry> prefix(List<Entry> applied, long index) {
+    List<Entry> out = new ArrayList<>();
+    for (Entry e : applied) {
+      if (e.index() <= index) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes a snapshot on a node at its applied index and compacts its log below {@code keepFrom}
+   * (which must be at most the snapshot index + 1).
+   */
+  void snapshotAndCompact(long id, long keepFrom) {
+    Node n = nodes.get(id);
+    long index = n.raft.appliedIndex();
+    long term = n.store.group(0).term(index);
+    LogBatch b = new LogBatch();
+    b.add(0, new io.crema.raft.SnapshotMeta(index, term, n.raft.confState()), List.of(), null);
+    n.store.append(b);
+    n.store.sync();
+    n.store.compact(0, keepFrom);
+  }
+
   private void handleReady(Node n) {
     Ready rd = n.raft.ready();
+    if (rd.snapshot() != null) {
+      List<Entry> data = pendingSnapshotData.remove(n.id);
+      n.applied.clear();
+      n.applied.addAll(data);
+    }
     rd.messages().forEach(this::enqueue);
     LogBatch batch = rd.addTo(new LogBatch(), 0);
     if (!batch.isEmpty()) {
