@@ -35,6 +35,9 @@ final class LeaderBehaviour implements RoleBehaviour {
         // Thesis 3.10: the transfer did not finish within an election timeout; give up.
         r.leadTransferee = 0;
       }
+      if (r.role == Role.LEADER) {
+        handOffIfRemoved(r);
+      }
     }
     if (r.role != Role.LEADER) {
       return;
@@ -424,6 +427,31 @@ final class LeaderBehaviour implements RoleBehaviour {
       sendTimeoutNow(r, transferee);
     } else {
       sendAppend(r, transferee, true);
+    }
+  }
+
+  /**
+   * A leader that applied a configuration without itself as voter keeps leading (so that the
+   * remaining voters learn that the change committed) and hands leadership to the most up-to-date
+   * remaining voter, retrying every election timeout. Stepping down at once instead can leave the
+   * remaining voters in a joint configuration that needs the removed node's vote, which its longer
+   * log then refuses: no leader could ever be elected.
+   */
+  void handOffIfRemoved(Raft r) {
+    if (!r.config.stepDownOnRemoval() || r.tracker.isVoter(r.id) || r.leadTransferee != 0) {
+      return;
+    }
+    long best = 0;
+    long bestMatch = -1;
+    for (long v : r.tracker.config().voters().ids()) {
+      Progress p = r.tracker.get(v);
+      if (p != null && p.match() > bestMatch) {
+        best = v;
+        bestMatch = p.match();
+      }
+    }
+    if (best != 0) {
+      handleTransfer(r, best);
     }
   }
 

@@ -460,14 +460,6 @@ final class Raft {
   ConfState switchToConfig(Changer.Result result) {
     tracker.reset(result.config(), result.progress());
     ConfState cs = result.config().toConfState();
-    Progress self = tracker.get(id);
-    boolean isVoter = tracker.isVoter(id);
-    if (self == null || !isVoter) {
-      if (role == Role.LEADER && config.stepDownOnRemoval()) {
-        becomeFollower(term, 0);
-        return cs;
-      }
-    }
     if (role != Role.LEADER || cs.voters().length == 0) {
       return cs;
     }
@@ -484,6 +476,7 @@ final class Raft {
     if (leadTransferee != 0 && !tracker.isVoter(leadTransferee)) {
       leadTransferee = 0;
     }
+    LeaderBehaviour.INSTANCE.handOffIfRemoved(this);
     return cs;
   }
 
@@ -496,10 +489,8 @@ final class Raft {
       becomeFollower(term + 1, 0);
       return false;
     }
-    if (!s.confState().isMember(id)) {
-      // A snapshot whose configuration does not include us: ignore it.
-      return false;
-    }
+    // The snapshot's configuration may predate our joining: we accept it anyway and learn our
+    // membership from the entries that follow it (refusing it would leave us unable to catch up).
     if (log.matchTerm(s.index(), s.term())) {
       // We already have the entries: fast-forward the commit index.
       log.commitTo(s.index());

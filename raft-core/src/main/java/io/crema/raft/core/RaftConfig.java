@@ -249,7 +249,10 @@ public final class RaftConfig {
       return this;
     }
 
-    /** Leader steps down once a configuration without it as voter is applied. Default on. */
+    /**
+     * A leader that applied a configuration without itself as voter hands leadership to a remaining
+     * voter (catching it up first) instead of leading on as a non-member. Default on.
+     */
     public Builder stepDownOnRemoval(boolean v) {
       stepDownOnRemoval = v;
       return this;

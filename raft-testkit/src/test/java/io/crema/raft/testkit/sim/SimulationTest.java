@@ -1,0 +1,91 @@
+package io.crema.raft.testkit.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the simulator over many seeds with every fault enabled. Sizes come from system properties:
+ * -Dsim.seeds (default 500 in CI), -Dsim.steps (default 5000), -Dsim.seed=S to rerun one seed,
+ * -Dsim.base=B for the first seed.
+ */
+class SimulationTest {
+  private static final int SEEDS = Integer.getInteger("sim.seeds", 500);
+  private static final int STEPS = Integer.getInteger("sim.steps", 5000);
+  private static final long BASE = Long.getLong("sim.base", 1L);
+
+  @Test
+  void manySeedsKeepEveryInvariant() {
+    Long only = Long.getLong("sim.seed");
+    LongStream seeds = only != null ? LongStream.of(only) : LongStream.range(BASE, BASE + SEEDS);
+    List<SimulationFailure> failures = new ArrayList<>();
+    AtomicLong crashes = new AtomicLong();
+    AtomicLong partitions = new AtomicLong();
+    AtomicLong confChanges = new AtomicLong();
+    AtomicLong snapshots = new AtomicLong();
+    AtomicLong transfers = new AtomicLong();
+    AtomicLong reads = new AtomicLong();
+    AtomicLong dups = new AtomicLong();
+    seeds
+        .parallel()
+        .forEach(
+            seed -> {
+              try {
+                SimulationResult r = Simulation.run(SimulationConfig.defaults(seed, STEPS));
+                crashes.addAndGet(r.crashes());
+                partitions.addAndGet(r.partitions());
+                confChanges.addAndGet(r.confChanges());
+                snapshots.addAndGet(r.snapshotsInstalled());
+                transfers.addAndGet(r.transfers());
+                reads.addAndGet(r.readsServed());
+                dups.addAndGet(r.messagesDuplicated());
+              } catch (SimulationFailure f) {
+                synchronized (failures) {
+                  failures.add(f);
+                }
+              }
+            });
+    if (!failures.isEmpty()) {
+      failures.sort((a, b) -> Long.compare(a.seed(), b.seed()));
+      AssertionError e =
+          new AssertionError(
+              failures.size() + " seed(s) failed, first: " + failures.get(0).getMessage(),
+              failures.get(0));
+      throw e;
+    }
+    System.out.printf(
+        "simulation: %d seeds x %d steps; crashes=%d partitions=%d confChanges=%d"
+            + " snapshotInstalls=%d transfers=%d readsChecked=%d duplicates=%d%n",
+        only != null ? 1 : SEEDS,
+        STEPS,
+        crashes.get(),
+        partitions.get(),
+        confChanges.get(),
+        snapshots.get(),
+        transfers.get(),
+        reads.get(),
+        dups.get());
+    if (only == null && SEEDS >= 50) {
+      // The fault mix really happened.
+      assertTrue(crashes.get() > 0, "crashes");
+      assertTrue(partitions.get() > 0, "partitions");
+      assertTrue(confChanges.get() > 0, "conf changes");
+      assertTrue(snapshots.get() > 0, "snapshot installs");
+      assertTrue(transfers.get() > 0, "transfers");
+      assertTrue(reads.get() > 0, "reads");
+      assertTrue(dups.get() > 0, "duplicates");
+    }
+  }
+
+  @Test
+  void sameSeedSameRun() {
+    SimulationResult a = Simulation.run(SimulationConfig.defaults(77, 3000));
+    SimulationResult b = Simulation.run(SimulationConfig.defaults(77, 3000));
+    assertEquals(a, b);
+  }
+}
