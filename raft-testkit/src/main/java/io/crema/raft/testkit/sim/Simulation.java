@@ -550,21 +550,22 @@ public final class Simulation {
     }
     queue.removeIf(e -> e instanceof FaultEvent || e instanceof ClientEvent);
     long deadline = step + 50_000;
-    byte[] marker = null;
     long markerIndex = -1;
+    long markerTerm = -1;
     while (step < deadline && !queue.isEmpty()) {
       runOne();
       SimNode l = leader();
       if (l == null) {
         continue;
       }
-      if (marker == null) {
+      if (l.raft.term() != markerTerm) {
+        // (Re-)propose under the current leader: a marker of an older term may have been lost.
         try {
-          marker = "liveness".getBytes(StandardCharsets.UTF_8);
-          l.raft.propose(marker);
+          l.raft.propose("liveness".getBytes(StandardCharsets.UTF_8));
           markerIndex = l.raft.lastIndex();
+          markerTerm = l.raft.term();
         } catch (ProposalDroppedException e) {
-          marker = null;
+          markerTerm = -1;
         }
         continue;
       }

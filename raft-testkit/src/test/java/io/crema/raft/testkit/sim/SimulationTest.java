@@ -54,7 +54,11 @@ class SimulationTest {
       failures.sort((a, b) -> Long.compare(a.seed(), b.seed()));
       AssertionError e =
           new AssertionError(
-              failures.size() + " seed(s) failed, first: " + failures.get(0).getMessage(),
+              failures.size()
+                  + " seed(s) failed: "
+                  + failures.stream().map(f -> String.valueOf(f.seed())).toList()
+                  + "\nfirst: "
+                  + failures.get(0).getMessage(),
               failures.get(0));
       throw e;
     }
