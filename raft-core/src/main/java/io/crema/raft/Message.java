@@ -19,6 +19,8 @@ import java.util.List;
  *   <li>{@code READ_INDEX}: {@code context} is the requester's read id; the response carries the
  *       read {@code index} (reject = no leader could serve it).
  *   <li>{@code SNAPSHOT}: {@code snapshot} is the metadata; the data travels through the host.
+ *   <li>{@code TRANSFER_LEADER}: {@code context} is the node that should become leader; sent with
+ *       term 0 when a follower forwards it to the leader (as is {@code READ_INDEX}).
  * </ul>
  */
 public final class Message {

@@ -53,7 +53,9 @@ final class FollowerBehaviour implements RoleBehaviour {
         r.hup(true);
         break;
       case READ_INDEX:
-        if (r.lead == 0) {
+        if (r.lead == 0 || m.from() != r.id) {
+          // No leader, or a request forwarded to us by a node that thinks we lead: the answer
+          // could not reach its requester, so refuse and let it retry.
           r.rejectRead(m.from(), m.context());
         } else {
           r.send(

@@ -258,7 +258,14 @@ final class Raft {
         // A stale leader (e.g. partitioned then healed): tell it our term so it steps down.
         send(reply(m, MessageType.APPEND_RESPONSE).build());
       } else if (m.type() == MessageType.PRE_VOTE) {
-        send(reply(m, MessageType.PRE_VOTE_RESPONSE).term(term).reject(true).build());
+        long c = log.committed();
+        send(
+            reply(m, MessageType.PRE_VOTE_RESPONSE)
+                .term(term)
+                .reject(true)
+                .commit(c)
+                .logTerm(log.term(c))
+                .build());
       }
       return;
     }
@@ -270,6 +277,11 @@ final class Raft {
       case VOTE:
       case PRE_VOTE:
         handleVoteRequest(m);
+        break;
+      case VOTE_RESPONSE:
+      case PRE_VOTE_RESPONSE:
+        learnCommit(m);
+        behaviour.step(this, m);
         break;
       default:
         behaviour.step(this, m);
@@ -292,7 +304,19 @@ final class Raft {
         vote = m.from();
       }
     } else {
-      send(reply(m, respType).term(term).reject(true).build());
+      // The rejection carries our commit index and its term: a candidate that holds that entry
+      // learns that its prefix is committed (Log Matching). Without this, voters left in a joint
+      // configuration after the removed leader is gone could wait forever for the news that the
+      // configuration was left, needing the vote of a removed node whose log is longer.
+      long c = log.committed();
+      send(reply(m, respType).term(term).reject(true).commit(c).logTerm(log.term(c)).build());
+    }
+  }
+
+  /** Learns a commit index from a vote rejection if our log holds that entry. */
+  private void learnCommit(Message m) {
+    if (m.reject() && m.commit() > log.committed() && log.matchTerm(m.commit(), m.logTerm())) {
+      log.commitTo(m.commit());
     }
   }
 

@@ -299,6 +299,10 @@ public final class Simulation {
             SimNode from = nodes.get(m.from());
             if (!to.up || !net.connected(m.from(), m.to())) {
               dropped++;
+              if (data != null && from.up) {
+                // The host's snapshot sender notices the failure and reports it.
+                from.raft.reportSnapshot(m.to(), false);
+              }
               return;
             }
             if (data != null) {
