@@ -1,0 +1,309 @@
+package io.crema.cache.statemachine;
+
+import static io.crema.cache.statemachine.CommandFormat.*;
+
+import io.crema.raft.Entry;
+import io.crema.raft.SnapshotMeta;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Caffeine-backed {@link CacheStateMachine}. */
+final class DefaultCacheStateMachine implements CacheStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultCacheStateMachine.class);
+
+  private final CacheStateMachineConfig config;
+  private final LongSupplier wallClockMs;
+  private final CacheState.Counters counters = new CacheState.Counters();
+  private final CommandReader reader = new CommandReader();
+  private final CommandReader.EvictCursor evictCursor = new CommandReader.EvictCursor();
+  private final EvictionPlanner planner;
+  private final CacheCommands validator;
+  private volatile CacheState state;
+  private volatile EvictionProposer proposer;
+  private volatile boolean leader;
+
+  DefaultCacheStateMachine(CacheStateMachineConfig config) {
+    if (config == null) {
+      throw new IllegalArgumentException("config must not be null");
+    }
+    this.config = config;
+    this.wallClockMs = config.wallClockMs();
+    this.planner = new EvictionPlanner(config);
+    this.validator = CacheCommands.create(config.limits());
+    this.proposer = config.evictionProposer();
+    this.state = new CacheState(config, counters, 0, 0);
+  }
+
+  @Override
+  public void apply(List<Entry> entries, Object[] results) {
+    CacheState s = state;
+    s.releaseWrittenCaptures();
+    int n = entries.size();
+    long last = s.appliedIndex;
+    for (int i = 0; i < n; i++) {
+      Entry e = entries.get(i);
+      byte[] d = e.data();
+      last = e.index();
+      results[i] = d.length == 0 ? null : applyOne(s, last, d);
+    }
+    s.appliedIndex = last;
+    s.maintenance.run();
+    EvictionProposer p = proposer;
+    if (leader && p != null && n > 0) {
+      planner.plan(s.eviction, s.cache.estimatedSize(), last, s.logTimeMs, p);
+    }
+  }
+
+  private CacheResult applyOne(CacheState s, long index, byte[] d) {
+    CommandReader r = reader;
+    try {
+      r.wrap(d);
+    } catch (IllegalArgumentException ex) {
+      throw new IllegalStateException(
+          "committed entry " + index + " is not a valid cache command: " + ex.getMessage(), ex);
+    }
+    s.advanceTo(r.timestampMs);
+    if (!r.hasRequestId()) {
+      return execute(s, index, r);
+    }
+    DedupTable.Session session = s.dedup.session(r.clientId, r.ackedSeq);
+    if (r.seq <= session.floor) {
+      return CacheResult.Status.STALE_REQUEST;
+    }
+    CacheResult previous = session.find(r.seq);
+    if (previous != null) {
+      return previous;
+    }
+    CacheResult result = execute(s, index, r);
+    session.record(r.seq, result);
+    return result;
+  }
+
+  private CacheResult execute(CacheState s, long index, CommandReader r) {
+    long now = s.logTimeMs;
+    switch (r.op) {
+      case OP_PUT:
+        store(s, key(r), value(r), index, r.expireAtMs, now);
+        return CacheResult.Status.OK;
+      case OP_PUT_IF_ABSENT:
+        {
+          Key k = key(r);
+          StoredValue cur = s.lookup(k, now);
+          if (cur != null) {
+            return new CacheResult.Conflict(cur.version);
+          }
+          store(s, k, value(r), index, r.expireAtMs, now);
+          return CacheResult.Status.OK;
+        }
+      case OP_CAS_VALUE:
+        {
+          Key k = key(r);
+          StoredValue cur = s.lookup(k, now);
+          if (cur == null
+              || !Arrays.equals(
+                  cur.value,
+                  0,
+                  cur.value.length,
+                  r.data,
+                  r.expectedOff,
+                  r.expectedOff + r.expectedLen)) {
+            return new CacheResult.Conflict(cur == null ? 0 : cur.version);
+          }
+          store(s, k, value(r), index, r.expireAtMs, now);
+          return CacheResult.Status.OK;
+        }
+      case OP_CAS_VERSION:
+        {
+          Key k = key(r);
+          StoredValue cur = s.lookup(k, now);
+          long curVersion = cur == null ? 0 : cur.version;
+          if (curVersion != r.longArg) {
+            return new CacheResult.Conflict(curVersion);
+          }
+          store(s, k, value(r), index, r.expireAtMs, now);
+          return CacheResult.Status.OK;
+        }
+      case OP_DELETE:
+        {
+          Key k = key(r);
+          if (s.lookup(k, now) == null) {
+            return CacheResult.Status.NOT_FOUND;
+          }
+          s.remove(k);
+          return CacheResult.Status.OK;
+        }
+      case OP_INCREMENT:
+        return increment(s, index, r, now);
+      case OP_TICK:
+        return CacheResult.Status.OK;
+      case OP_EVICT:
+        return evict(s, r);
+      default:
+        throw new IllegalStateException("unknown opcode " + r.op + " at entry " + index);
+    }
+  }
+
+  private static Key key(CommandReader r) {
+    return Key.copyOf(r.data, r.keyOff, r.keyLen);
+  }
+
+  private static byte[] value(CommandReader r) {
+    return Arrays.copyOfRange(r.data, r.valueOff, r.valueOff + r.valueLen);
+  }
+
+  /** Writes a value; a value already expired at log time {@code now} removes the key instead. */
+  private static void store(
+      CacheState s, Key k, byte[] value, long version, long expireAtMs, long now) {
+    if (expireAtMs != 0 && expireAtMs <= now) {
+      s.remove(k);
+    } else {
+      s.write(k, new StoredValue(value, version, expireAtMs));
+    }
+  }
+
+  private CacheResult increment(CacheState s, long index, CommandReader r, long now) {
+    Key k = key(r);
+    StoredValue cur = s.lookup(k, now);
+    long base = 0;
+    if (cur != null) {
+      if (!DecimalCounter.isValid(cur.value)) {
+        return CacheResult.Status.NOT_A_COUNTER;
+      }
+      base = DecimalCounter.parse(cur.value);
+    }
+    long next;
+    try {
+      next = Math.addExact(base, r.longArg);
+    } catch (ArithmeticException ex) {
+      return CacheResult.Status.OVERFLOW;
+    }
+    byte[] bytes = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
+    store(s, k, bytes, index, cur != null ? cur.expireAtMs : r.expireAtMs, now);
+    return new CacheResult.Counter(next);
+  }
+
+  private CacheResult evict(CacheState s, CommandReader r) {
+    CommandReader.EvictCursor c = evictCursor;
+    c.start(r);
+    for (int i = 0; i < r.evictCount; i++) {
+      c.next();
+      Key k = Key.copyOf(r.data, c.keyOff, c.keyLen);
+      StoredValue cur = s.policy.getIfPresentQuietly(k);
+      if (cur != null && (c.version == 0 || cur.version == c.version) && s.remove(k, cur)) {
+        counters.evictions.incrementAndGet();
+      }
+      planner.onEvictApplied(k);
+    }
+    return CacheResult.Status.OK;
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    return SnapshotCapture.capture(state);
+  }
+
+  @Override
+  public void restore(SnapshotMeta meta, InputStream data) throws IOException {
+    CacheState fresh = SnapshotCapture.restore(config, counters, meta, data);
+    planner.reset();
+    state = fresh;
+    LOG.info(
+        "group {}: restored snapshot at index {} ({} entries, {} client sessions)",
+        config.groupId(),
+        fresh.appliedIndex,
+        fresh.cache.estimatedSize(),
+        fresh.dedup.size());
+  }
+
+  @Override
+  public void onRoleChange(boolean isLeader, long term) {
+    planner.reset();
+    leader = isLeader;
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    StoredValue v = read(key);
+    return v == null ? null : v.value.clone();
+  }
+
+  @Override
+  public VersionedValue getVersioned(byte[] key) {
+    StoredValue v = read(key);
+    return v == null ? null : new VersionedValue(v.value.clone(), v.version, v.expireAtMs);
+  }
+
+  private StoredValue read(byte[] key) {
+    if (key == null) {
+      throw new IllegalArgumentException("key must not be null");
+    }
+    CacheState s = state;
+    StoredValue v = s.cache.getIfPresent(new Key(key));
+    if (v == null || v.isExpiredAt(Math.max(wallClockMs.getAsLong(), s.logTimeMs))) {
+      counters.misses.increment();
+      return null;
+    }
+    counters.hits.increment();
+    return v;
+  }
+
+  @Override
+  public void precheck(byte[] command) {
+    validator.validate(command);
+    CommandReader r = new CommandReader().wrap(command);
+    if (r.op == OP_INCREMENT) {
+      CacheState s = state;
+      StoredValue cur = s.lookup(Key.copyOf(r.data, r.keyOff, r.keyLen), s.logTimeMs);
+      if (cur != null && !DecimalCounter.isValid(cur.value)) {
+        throw new InvalidCommandException(
+            "cannot increment: the key holds a "
+                + cur.value.length
+                + "-byte value that is not a decimal 64-bit integer");
+      }
+    }
+  }
+
+  @Override
+  public void evictionProposer(EvictionProposer p) {
+    this.proposer = p;
+  }
+
+  @Override
+  public long appliedIndex() {
+    return state.appliedIndex;
+  }
+
+  @Override
+  public long logTimeMs() {
+    return state.logTimeMs;
+  }
+
+  @Override
+  public CacheStats stats() {
+    CacheState s = state;
+    return new CacheStats(
+        counters.hits.sum(),
+        counters.misses.sum(),
+        s.cache.estimatedSize(),
+        s.eviction.weightedSize().orElse(0L),
+        counters.evictions.get(),
+        counters.safetyEvictions.sum(),
+        counters.expirations.sum());
+  }
+
+  /** Pending leader evictions (for tests). */
+  int pendingEvictions() {
+    return planner.pendingCount();
+  }
+
+  /** Live entries at log time, for tests: the logical contents. */
+  CacheState currentState() {
+    return state;
+  }
+}
