@@ -37,6 +37,7 @@ public final class Message {
   private final long rejectHint;
   private final SnapshotMeta snapshot;
   private final long context;
+  private final byte[] payload;
 
   /** Creates a message; prefer {@link #builder(MessageType)}. Entries must be an immutable list. */
   public Message(
@@ -52,7 +53,8 @@ public final class Message {
       boolean reject,
       long rejectHint,
       SnapshotMeta snapshot,
-      long context) {
+      long context,
+      byte[] payload) {
     if (type == null) {
       throw new IllegalArgumentException("message type must not be null");
     }
@@ -69,7 +71,10 @@ public final class Message {
     this.rejectHint = rejectHint;
     this.snapshot = snapshot;
     this.context = context;
+    this.payload = payload == null ? EMPTY : payload;
   }
+
+  private static final byte[] EMPTY = new byte[0];
 
   public static Builder builder(MessageType type) {
     return new Builder(type);
@@ -129,6 +134,11 @@ public final class Message {
     return context;
   }
 
+  /** Opaque bytes of host messages (snapshot data, forwarded commands); empty otherwise. */
+  public byte[] payload() {
+    return payload;
+  }
+
   /** Returns a builder pre-filled with this message's fields. */
   public Builder toBuilder() {
     Builder b = new Builder(type);
@@ -144,6 +154,7 @@ public final class Message {
     b.rejectHint = rejectHint;
     b.snapshot = snapshot;
     b.context = context;
+    b.payload = payload;
     return b;
   }
 
@@ -183,6 +194,9 @@ public final class Message {
     if (context != 0) {
       b.append(" ctx=").append(context);
     }
+    if (payload.length > 0) {
+      b.append(" payload=").append(payload.length).append('B');
+    }
     return b.toString();
   }
 
@@ -201,6 +215,7 @@ public final class Message {
     private long rejectHint;
     private SnapshotMeta snapshot;
     private long context;
+    private byte[] payload;
 
     private Builder(MessageType type) {
       this.type = type;
@@ -267,6 +282,12 @@ public final class Message {
       return this;
     }
 
+    /** Payload of host messages; the array must not change afterwards. */
+    public Builder payload(byte[] v) {
+      payload = v;
+      return this;
+    }
+
     public Message build() {
       return new Message(
           groupId,
@@ -281,7 +302,8 @@ public final class Message {
           reject,
           rejectHint,
           snapshot,
-          context);
+          context,
+          payload);
     }
   }
 }

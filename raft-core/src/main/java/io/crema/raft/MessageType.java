@@ -32,13 +32,40 @@ public enum MessageType {
   TIMEOUT_NOW(false),
   /** A linearizable read request (local, or forwarded from a follower to the leader). */
   READ_INDEX(false),
-  READ_INDEX_RESPONSE(false);
+  READ_INDEX_RESPONSE(false),
+  /**
+   * Host: a piece of a snapshot's data. {@code snapshot} is the metadata, {@code index} the byte
+   * offset of {@code payload}, {@code commit} the total size in bytes.
+   */
+  SNAPSHOT_CHUNK(false),
+  /**
+   * Host: acknowledges snapshot data up to byte offset {@code index} (the next offset wanted);
+   * {@code reject} aborts the transfer.
+   */
+  SNAPSHOT_CHUNK_ACK(false),
+  /** Host: a client command forwarded to the leader; {@code context} is the request id. */
+  CLIENT_REQUEST(false),
+  /**
+   * Host: the outcome of a forwarded command: {@code payload} is the result; {@code reject} with
+   * {@code rejectHint} an error code and {@code index} the leader hint on failure.
+   */
+  CLIENT_RESPONSE(false);
 
   private static final MessageType[] VALUES = values();
   private final boolean local;
 
   MessageType(boolean local) {
     this.local = local;
+  }
+
+  /**
+   * Whether this kind is between hosts (snapshot data, forwarded requests), not for the algorithm.
+   */
+  public boolean isHost() {
+    return this == SNAPSHOT_CHUNK
+        || this == SNAPSHOT_CHUNK_ACK
+        || this == CLIENT_REQUEST
+        || this == CLIENT_RESPONSE;
   }
 
   /** Whether this kind never leaves the node. */

@@ -55,7 +55,7 @@ public final class RaftNode {
    * ignored; so are local kinds, which only this class creates.
    */
   public void step(Message m) {
-    if (m.type().isLocal()) {
+    if (m.type().isLocal() || m.type().isHost()) {
       return;
     }
     if (m.groupId() != raft.groupId || m.to() != raft.id) {
