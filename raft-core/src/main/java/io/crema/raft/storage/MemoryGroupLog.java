@@ -24,6 +24,7 @@ final class MemoryGroupLog implements LogReader {
     c.hardState = hardState;
     c.entries.addAll(entries);
     c.offset = offset;
+    c.termBeforeFirst = termBeforeFirst;
     return c;
   }
 

@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of the Chronicle write-ahead log (wal-chronicle). See each class for how to run.
+ */
+package io.crema.benchmarks.wal;
