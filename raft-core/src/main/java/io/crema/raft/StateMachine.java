@@ -14,10 +14,11 @@ import java.util.List;
  */
 public interface StateMachine extends AutoCloseable {
   /**
-   * Applies committed entries in log order. Entries of type {@link EntryType#NORMAL} only; empty
-   * entries (leader no-ops) are included so the machine sees every index, and should yield null.
+   * Applies committed entries in log order. Entries of type {@link EntryType#NORMAL} only (the host
+   * applies configuration changes itself and skips them here); empty entries (leader no-ops) are
+   * included and should yield null.
    *
-   * @param entries committed entries, consecutive indexes
+   * @param entries committed entries, increasing indexes
    * @param results receives one result per entry, at the same position
    */
   void apply(List<Entry> entries, Object[] results);

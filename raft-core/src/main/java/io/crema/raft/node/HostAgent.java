@@ -1,0 +1,420 @@
+package io.crema.raft.node;
+
+import io.crema.raft.LogBatch;
+import io.crema.raft.LogReader;
+import io.crema.raft.LogStore;
+import io.crema.raft.Message;
+import io.crema.raft.MessageType;
+import io.crema.raft.SnapshotMeta;
+import io.crema.raft.SnapshotStore;
+import io.crema.raft.StateMachine;
+import io.crema.raft.Transport;
+import io.crema.raft.core.RaftNode;
+import io.crema.raft.core.Ready;
+import io.crema.raft.node.RaftOperationException.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+/**
+ * The event loop of a host. One duty cycle: take client commands (batched per group), poll the
+ * transport, tick when due, collect every group's Ready, write all their entries and hard states as
+ * one batch with one sync, then send what waited for durability, apply, answer clients and advance.
+ * Runs on one thread (dedicated, shared or the caller's); everything here is confined to it except
+ * the command and snapshot-completion queues.
+ */
+final class HostAgent implements Agent {
+  /** Work handed to the host thread. */
+  interface Command {
+    void run(HostAgent host);
+  }
+
+  /** A background snapshot write that finished. */
+  private record SnapshotDone(long groupId, SnapshotMeta meta, long startNs, Throwable error) {}
+
+  private static final int POLL_LIMIT = 4096;
+  private static final int DRAIN_LIMIT = 65_536;
+
+  private final HostConfig config;
+  private final LogStore logStore;
+  private final Transport transport;
+  private final SnapshotStore snapshots;
+  private final Executor snapshotExecutor;
+  final ManyToOneConcurrentArrayQueue<Command> commands;
+  private final ManyToOneConcurrentArrayQueue<SnapshotDone> snapshotsDone =
+      new ManyToOneConcurrentArrayQueue<>(1024);
+  private final Long2ObjectHashMap<Group> groups = new Long2ObjectHashMap<>();
+  private final Long2ObjectHashMap<GroupView> views;
+  private final SnapshotTransfers transfers;
+  private final List<Group> dirty = new ArrayList<>();
+  private final List<Group> readyGroups = new ArrayList<>();
+  private final List<Ready> readies = new ArrayList<>();
+  private final List<long[]> compactions = new ArrayList<>();
+  private final LogBatch batch = new LogBatch();
+  private final Transport.Handler onMessage = this::onMessage;
+  private long nextTickNs;
+  private long nextReadId = 1;
+  private long nowNs;
+  private boolean closed;
+
+  HostAgent(HostConfig config, Executor snapshotExecutor, Long2ObjectHashMap<GroupView> views) {
+    this.config = config;
+    this.logStore = config.logStore();
+    this.transport = config.transport();
+    this.snapshots = config.snapshotStore();
+    this.snapshotExecutor = snapshotExecutor;
+    this.views = views;
+    this.commands = new ManyToOneConcurrentArrayQueue<>(config.queueCapacity());
+    this.transfers =
+        new SnapshotTransfers(
+            config.nodeId(),
+            transport,
+            snapshots,
+            config.snapshotChunkBytes(),
+            config.requestTimeoutNs() / 2,
+            groups::get);
+    this.nextTickNs = config.clock().nanoTime() + config.tickIntervalNs();
+  }
+
+  @Override
+  public String roleName() {
+    return "crema-raft-host-" + config.nodeId();
+  }
+
+  long nowNs() {
+    return nowNs;
+  }
+
+  Group group(long groupId) {
+    return groups.get(groupId);
+  }
+
+  @Override
+  public int doWork() {
+    if (closed) {
+      return 0;
+    }
+    nowNs = config.clock().nanoTime();
+    int work = drainCommands();
+    work += flushClientBatches();
+    work += transport.poll(onMessage, POLL_LIMIT);
+    work += tickIfDue();
+    work += processReadies();
+    transport.flush();
+    return work;
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Commands
+
+  private int drainCommands() {
+    int n = 0;
+    Command c;
+    while (n < DRAIN_LIMIT && (c = commands.poll()) != null) {
+      c.run(this);
+      n++;
+    }
+    return n;
+  }
+
+  /** Queues a proposal into its group's batch (host thread). */
+  void addProposal(long groupId, Group.Proposal p) {
+    Group g = groups.get(groupId);
+    if (g == null) {
+      p.future().completeExceptionally(unknownGroup(groupId));
+      return;
+    }
+    if (g.proposalBatch.isEmpty() && g.readBatch.isEmpty()) {
+      dirty.add(g);
+    }
+    g.proposalBatch.add(p);
+  }
+
+  void addRead(long groupId, Group.ReadRequest r) {
+    Group g = groups.get(groupId);
+    if (g == null) {
+      r.future().completeExceptionally(unknownGroup(groupId));
+      return;
+    }
+    if (g.proposalBatch.isEmpty() && g.readBatch.isEmpty()) {
+      dirty.add(g);
+    }
+    g.readBatch.add(r);
+  }
+
+  RaftOperationException unknownGroup(long groupId) {
+    return new RaftOperationException(
+        Reason.UNKNOWN_GROUP,
+        groupId,
+        0,
+        "group " + groupId + " is not hosted on node " + config.nodeId());
+  }
+
+  private int flushClientBatches() {
+    if (dirty.isEmpty()) {
+      return 0;
+    }
+    for (Group g : dirty) {
+      g.flushProposals(nowNs);
+      g.flushReads(nextReadId++, nowNs);
+    }
+    int n = dirty.size();
+    dirty.clear();
+    return n;
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Groups
+
+  /** Starts a group: restores its snapshot, creates its algorithm over the log. */
+  void startGroup(long groupId, StateMachine sm, long[] initialVoters) throws IOException {
+    if (groups.containsKey(groupId)) {
+      throw new IllegalStateException("group " + groupId + " is already running on this node");
+    }
+    LogReader log = logStore.group(groupId);
+    if (initialVoters.length > 0 && log.lastIndex() == 0 && log.hardState().isEmpty()) {
+      io.crema.raft.core.Bootstrap.bootstrap(logStore, groupId, initialVoters);
+      log = logStore.group(groupId);
+    }
+    long applied = 0;
+    Optional<SnapshotStore.Stored> snap = snapshots.latest(groupId);
+    if (snap.isPresent()) {
+      try (InputStream in = snap.get().open()) {
+        sm.restore(snap.get().meta(), in);
+      }
+      applied = snap.get().meta().index();
+    }
+    RaftNode node = RaftNode.create(config.raftConfig(groupId, applied), log);
+    Group g = new Group(groupId, node, sm, applied, config.listener());
+    groups.put(groupId, g);
+    synchronized (views) {
+      views.put(groupId, g.view);
+    }
+  }
+
+  void stopGroup(long groupId) {
+    Group g = groups.remove(groupId);
+    if (g == null) {
+      return;
+    }
+    synchronized (views) {
+      views.remove(groupId);
+    }
+    transfers.forget(groupId);
+    g.failAllWaiting(
+        new RaftOperationException(Reason.SHUT_DOWN, groupId, 0, "group " + groupId + " stopped"));
+    g.sm.close();
+  }
+
+  /** Takes a snapshot now (capture here, write in the background). */
+  void snapshot(Group g, CompletableFuture<SnapshotMeta> future) {
+    if (g.snapshotting) {
+      if (future != null) {
+        future.completeExceptionally(
+            new RaftOperationException(
+                Reason.BACK_PRESSURE,
+                g.id,
+                0,
+                "a snapshot of group " + g.id + " is already being written"));
+      }
+      return;
+    }
+    long index = g.appliedIndex;
+    LogReader log = logStore.group(g.id);
+    if (index == 0 || index < log.firstIndex() - 1 || index == log.snapshot().index()) {
+      if (future != null) {
+        future.complete(log.snapshot());
+      }
+      return;
+    }
+    SnapshotMeta meta = new SnapshotMeta(index, log.term(index), g.node.confState());
+    StateMachine.Snapshot capture = g.sm.snapshot();
+    g.snapshotting = true;
+    g.entriesSinceSnapshot = 0;
+    long start = nowNs;
+    snapshotExecutor.execute(
+        () -> {
+          Throwable error = null;
+          try (SnapshotStore.Writer w = snapshots.create(g.id, meta)) {
+            capture.writeTo(w.out());
+            w.out().flush();
+            w.commit();
+          } catch (IOException | RuntimeException e) {
+            error = e;
+          }
+          while (!snapshotsDone.offer(new SnapshotDone(g.id, meta, start, error))) {
+            Thread.onSpinWait();
+          }
+          if (future != null) {
+            if (error == null) {
+              future.complete(meta);
+            } else {
+              future.completeExceptionally(
+                  new RaftOperationException(
+                      Reason.INTERNAL,
+                      g.id,
+                      "snapshot " + index + " of group " + g.id + " failed",
+                      error));
+            }
+          }
+        });
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Transport and time
+
+  private void onMessage(Message m) {
+    Group g = groups.get(m.groupId());
+    if (g == null) {
+      return;
+    }
+    if (m.type().isHost()) {
+      transfers.onMessage(g, m, nowNs);
+    } else {
+      g.node.step(m);
+    }
+  }
+
+  private int tickIfDue() {
+    if (nowNs < nextTickNs) {
+      return 0;
+    }
+    nextTickNs = nowNs + config.tickIntervalNs();
+    for (Group g : groups.values()) {
+      g.node.tick();
+      g.expire(nowNs, config.requestTimeoutNs());
+      if (config.snapshotEntries() > 0
+          && g.entriesSinceSnapshot >= config.snapshotEntries()
+          && !g.snapshotting) {
+        snapshot(g, null);
+      }
+    }
+    transfers.expire(nowNs);
+    return 1;
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // The Ready cycle
+
+  private int processReadies() {
+    batch.clear();
+    readyGroups.clear();
+    readies.clear();
+    collectFinishedSnapshots();
+    for (Group g : groups.values()) {
+      if (!g.node.hasReady()) {
+        continue;
+      }
+      Ready rd = g.node.ready();
+      g.onReadyTaken(rd);
+      for (Message m : rd.messages()) {
+        send(g, m);
+      }
+      rd.addTo(batch, g.id);
+      readyGroups.add(g);
+      readies.add(rd);
+    }
+    if (batch.isEmpty() && readies.isEmpty() && compactions.isEmpty()) {
+      return 0;
+    }
+    if (!batch.isEmpty()) {
+      // One write and one sync for every group of this cycle (group commit).
+      logStore.append(batch);
+      logStore.sync();
+    }
+    for (long[] c : compactions) {
+      logStore.compact(c[0], c[1]);
+    }
+    compactions.clear();
+    for (int i = 0; i < readies.size(); i++) {
+      Group g = readyGroups.get(i);
+      Ready rd = readies.get(i);
+      for (Message m : rd.messagesAfterPersist()) {
+        send(g, m);
+      }
+      if (rd.snapshot() != null) {
+        installSnapshot(g, rd.snapshot());
+      }
+      g.applyCommitted(rd, nowNs);
+      g.node.advance(rd);
+      g.view.update(g.node, g.appliedIndex);
+    }
+    return readies.size();
+  }
+
+  private void send(Group g, Message m) {
+    if (m.type() == MessageType.SNAPSHOT) {
+      transfers.send(g, m, nowNs);
+      return;
+    }
+    if (!transport.send(m) && m.type() == MessageType.APPEND) {
+      g.node.reportUnreachable(m.to());
+    }
+  }
+
+  private void installSnapshot(Group g, SnapshotMeta meta) {
+    try {
+      Optional<SnapshotStore.Stored> stored = snapshots.latest(g.id);
+      if (stored.isEmpty() || stored.get().meta().index() != meta.index()) {
+        throw new IllegalStateException(
+            "group "
+                + g.id
+                + " must install snapshot "
+                + meta.index()
+                + " but the store holds "
+                + stored.map(s -> String.valueOf(s.meta().index())).orElse("none"));
+      }
+      try (InputStream in = stored.get().open()) {
+        g.sm.restore(meta, in);
+      }
+      g.snapshotInstalled(meta.index(), nowNs);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "group " + g.id + " could not install snapshot " + meta.index(), e);
+    }
+  }
+
+  private void collectFinishedSnapshots() {
+    SnapshotDone d;
+    while ((d = snapshotsDone.poll()) != null) {
+      Group g = groups.get(d.groupId());
+      if (g == null) {
+        continue;
+      }
+      g.snapshotting = false;
+      if (d.error() != null) {
+        continue;
+      }
+      // Record the snapshot in the log, then (after this cycle's sync) drop what it covers.
+      batch.add(g.id, d.meta(), List.of(), null);
+      long keepFrom = Math.max(1, d.meta().index() + 1 - config.snapshotKeepEntries());
+      compactions.add(new long[] {g.id, keepFrom});
+      long duration = nowNs - d.startNs();
+      g.metrics.snapshotsTaken++;
+      g.metrics.lastSnapshotNs = duration;
+      config.listener().onSnapshotTaken(g.id, d.meta().index(), duration);
+    }
+  }
+
+  @Override
+  public void onClose() {
+    closed = true;
+    RaftOperationException e =
+        new RaftOperationException(
+            Reason.SHUT_DOWN, 0, 0, "the host of node " + config.nodeId() + " is closed");
+    Command c;
+    while ((c = commands.poll()) != null) {
+      c.run(this);
+    }
+    for (Group g : groups.values()) {
+      g.failAllWaiting(e);
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package io.crema.raft.testkit.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crema.raft.ConfChange;
+import io.crema.raft.ConfState;
+import io.crema.raft.node.GroupStatus;
+import io.crema.raft.node.RaftOperationException;
+import io.crema.raft.testkit.Await;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Real hosts on dedicated threads over the in-memory transport. */
+class RaftHostTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private HostCluster cluster;
+
+  @AfterEach
+  void tearDown() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private long awaitLeader() {
+    Await.until(() -> cluster.leader() != 0, WAIT, "a leader of group 0");
+    return cluster.leader();
+  }
+
+  private static <T> T get(CompletableFuture<T> f) throws Exception {
+    return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static RaftOperationException failure(CompletableFuture<?> f) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(f));
+    return assertInstanceOf(RaftOperationException.class, e.getCause());
+  }
+
+  /** Proposals commit, apply on every replica and return the state machine's result. */
+  @Test
+  void proposalsReplicateAndReturnResults() throws Exception {
+    cluster = new HostCluster(3, b -> {});
+    long leader = awaitLeader();
+    List<CompletableFuture<Object>> fs = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      fs.add(cluster.host(leader).propose(0, KvStateMachine.put("k" + (i % 10), "v" + i)));
+    }
+    for (int i = 0; i < 1000; i++) {
+      Object prev = get(fs.get(i));
+      assertEquals(i < 10 ? null : "v" + (i - 10), prev, "result of proposal " + i);
+    }
+    for (long id = 1; id <= 3; id++) {
+      long node = id;
+      Await.until(
+          () -> "v999".equals(cluster.node(node).kv.get("k9")), WAIT, "node " + node + " applied");
+    }
+    assertEquals(cluster.node(1).kv.contents(), cluster.node(2).kv.contents());
+    assertEquals(cluster.node(2).kv.contents(), cluster.node(3).kv.contents());
+    GroupStatus st = get(cluster.host(leader).status(0));
+    assertTrue(st.stats().proposals() >= 1000);
+    assertTrue(st.stats().proposalLatencyNs().getTotalCount() >= 1000);
+  }
+
+  /** A follower refuses proposals and names the leader. */
+  @Test
+  void followerRefusesWithLeaderHint() throws Exception {
+    cluster = new HostCluster(3, b -> {});
+    long leader = awaitLeader();
+    long follower = leader == 1 ? 2 : 1;
+    Await.until(
+        () -> cluster.host(follower).view(0).leader() == leader, WAIT, "follower knows leader");
+    RaftOperationException e =
+        failure(cluster.host(follower).propose(0, KvStateMachine.put("a", "b")));
+    assertEquals(RaftOperationException.Reason.NOT_LEADER, e.reason());
+    assertEquals(leader, e.leader());
+  }
+
+  /** A read on a follower sees a write acknowledged on the leader (ReadIndex). */
+  @Test
+  void followerReadIsLinearizable() throws Exception {
+    cluster = new HostCluster(3, b -> {});
+    long leader = awaitLeader();
+    long follower = leader == 3 ? 2 : 3;
+    for (int i = 0; i < 50; i++) {
+      get(cluster.host(leader).propose(0, KvStateMachine.put("x", "v" + i)));
+      String seen = get(cluster.host(follower).read(0, () -> cluster.node(follower).kv.get("x")));
+      assertEquals("v" + i, seen, "read after write " + i);
+    }
+    long index = get(cluster.host(follower).readIndex(0));
+    assertTrue(index > 50);
+  }
+
+  /** The leader stops; a new one is elected and proposals continue. Raft paper 5.2. */
+  @Test
+  void newLeaderAfterLeaderCrash() throws Exception {
+    cluster = new HostCluster(3, b -> {});
+    long leader = awaitLeader();
+    get(cluster.host(leader).propose(0, KvStateMachine.put("before", "1")));
+    cluster.crash(leader);
+    Await.until(() -> cluster.leader() != 0 && cluster.leader() != leader, WAIT, "a new leader");
+    long next = cluster.leader();
+    get(cluster.host(next).propose(0, KvStateMachine.put("after", "2")));
+    assertEquals("1", get(cluster.host(next).read(0, () -> cluster.node(next).kv.get("before"))));
+    cluster.restart(leader);
+    Await.until(
+        () -> "2".equals(cluster.node(leader).kv.get("after")), WAIT, "restarted node catches up");
+  }
+
+  /** A follower that missed compacted entries catches up from a snapshot sent in chunks. */
+  @Test
+  void laggingFollowerCatchesUpFromSnapshot() throws Exception {
+    cluster =
+        new HostCluster(
+            3, b -> b.snapshotEntries(0).snapshotKeepEntries(10).snapshotChunkBytes(1024));
+    long leader = awaitLeader();
+    long lagging = leader == 1 ? 2 : 1;
+    cluster.network.isolate(lagging);
+    List<CompletableFuture<Object>> fs = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      fs.add(cluster.host(leader).propose(0, KvStateMachine.put("key" + i, "value-" + i)));
+    }
+    for (CompletableFuture<Object> f : fs) {
+      get(f);
+    }
+    get(cluster.host(leader).snapshot(0));
+    get(cluster.host(leader).propose(0, KvStateMachine.put("after", "snap")));
+    cluster.network.heal();
+    Await.until(
+        () ->
+            "snap".equals(cluster.node(lagging).kv.get("after"))
+                && cluster.node(lagging).kv.size() == 2001,
+        WAIT,
+        "lagging follower caught up");
+    GroupStatus st = get(cluster.host(lagging).status(0));
+    assertEquals(1, st.stats().snapshotsInstalled(), "installed from a snapshot, not the log");
+    assertEquals(cluster.node(leader).kv.contents(), cluster.node(lagging).kv.contents());
+  }
+
+  /** A node restarted on its storage recovers its state and rejoins. */
+  @Test
+  void restartRecoversFromLogAndSnapshot() throws Exception {
+    cluster = new HostCluster(3, b -> b.snapshotEntries(0));
+    long leader = awaitLeader();
+    long other = leader == 1 ? 2 : 1;
+    for (int i = 0; i < 100; i++) {
+      get(cluster.host(leader).propose(0, KvStateMachine.put("a" + i, "x")));
+    }
+    Await.until(() -> cluster.node(other).kv.size() == 100, WAIT, "replicated");
+    get(cluster.host(other).snapshot(0));
+    for (int i = 0; i < 50; i++) {
+      get(cluster.host(leader).propose(0, KvStateMachine.put("b" + i, "y")));
+    }
+    Await.until(() -> cluster.node(other).kv.size() == 150, WAIT, "replicated");
+    cluster.crash(other);
+    cluster.restart(other);
+    Await.until(() -> cluster.node(other).kv.size() == 150, WAIT, "recovered after restart");
+    get(cluster.host(leader).propose(0, KvStateMachine.put("c", "z")));
+    Await.until(() -> "z".equals(cluster.node(other).kv.get("c")), WAIT, "rejoined");
+  }
+
+  /** Membership: a new node joins as learner, is promoted, and counts. */
+  @Test
+  void addNodeThroughMembershipChange() throws Exception {
+    cluster = new HostCluster(3, b -> {});
+    long leader = awaitLeader();
+    get(cluster.host(leader).propose(0, KvStateMachine.put("k", "v")));
+    cluster.addNode(4);
+    ConfState cs = get(cluster.host(leader).changeMembership(0, ConfChange.addLearner(4)));
+    assertEquals(1, cs.learners().length);
+    Await.until(() -> "v".equals(cluster.node(4).kv.get("k")), WAIT, "learner replicated");
+    cs = get(cluster.host(leader).changeMembership(0, ConfChange.addVoter(4)));
+    assertEquals(4, cs.voters().length);
+  }
+
+  /** Leadership transfer completes when the target leads. Raft thesis 3.10. */
+  @Test
+  void transferLeadership() throws Exception {
+    cluster = new HostCluster(3, b -> {});
+    long leader = awaitLeader();
+    long target = leader == 3 ? 1 : 3;
+    get(cluster.host(leader).transferLeadership(0, target));
+    Await.until(() -> cluster.leader() == target, WAIT, "target leads");
+    assertNotEquals(leader, cluster.leader());
+  }
+
+  /** A full command queue is reported as back-pressure, never an unbounded queue. */
+  @Test
+  void fullQueueIsBackPressure() throws Exception {
+    cluster = new HostCluster(3, b -> b.queueCapacity(4));
+    long leader = awaitLeader();
+    List<CompletableFuture<Object>> fs = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      fs.add(cluster.host(leader).propose(0, KvStateMachine.put("k", "v")));
+    }
+    long refused = 0;
+    for (CompletableFuture<Object> f : fs) {
+      try {
+        get(f);
+      } catch (ExecutionException e) {
+        RaftOperationException r = assertInstanceOf(RaftOperationException.class, e.getCause());
+        assertEquals(RaftOperationException.Reason.BACK_PRESSURE, r.reason());
+        assertTrue(r.getMessage().contains("4 commands"), r.getMessage());
+        refused++;
+      }
+    }
+    assertTrue(refused > 0, "no proposal was refused with a queue of 4");
+  }
+
+  /** Operations on a group that is not hosted fail clearly. */
+  @Test
+  void unknownGroupAndClosedHost() throws Exception {
+    cluster = new HostCluster(1, b -> {});
+    awaitLeader();
+    RaftOperationException e = failure(cluster.host(1).propose(42, new byte[] {1}));
+    assertEquals(RaftOperationException.Reason.UNKNOWN_GROUP, e.reason());
+    assertNull(cluster.host(1).view(42));
+    cluster.host(1).close();
+    e = failure(cluster.host(1).propose(0, new byte[] {1}));
+    assertEquals(RaftOperationException.Reason.SHUT_DOWN, e.reason());
+  }
+}
