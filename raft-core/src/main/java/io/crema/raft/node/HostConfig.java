@@ -59,6 +59,7 @@ public final class HostConfig {
   private final Clock clock;
   private final Supplier<IdleStrategy> idleStrategy;
   private final HostListener listener;
+  private final java.util.concurrent.Executor snapshotExecutor;
 
   private HostConfig(Builder b) {
     this.nodeId = b.nodeId;
@@ -85,6 +86,7 @@ public final class HostConfig {
             ? b.idleStrategy
             : () -> new BackoffIdleStrategy(10, 20, 1_000, TimeUnit.MILLISECONDS.toNanos(1));
     this.listener = b.listener != null ? b.listener : HostListener.NONE;
+    this.snapshotExecutor = b.snapshotExecutor;
   }
 
   public static Builder builder(long nodeId) {
@@ -164,6 +166,11 @@ public final class HostConfig {
     return listener;
   }
 
+  /** Where snapshots are written; null = a dedicated background thread of the host. */
+  public java.util.concurrent.Executor snapshotExecutor() {
+    return snapshotExecutor;
+  }
+
   /** Builds a {@link HostConfig}. */
   public static final class Builder {
     private final long nodeId;
@@ -188,6 +195,7 @@ public final class HostConfig {
     private Clock clock;
     private Supplier<IdleStrategy> idleStrategy;
     private HostListener listener;
+    private java.util.concurrent.Executor snapshotExecutor;
 
     private Builder(long nodeId) {
       if (nodeId <= 0) {
@@ -368,6 +376,17 @@ public final class HostConfig {
     public Builder listener(HostListener v) {
       once("listener");
       listener = v;
+      return this;
+    }
+
+    /**
+     * Where snapshots are serialised. Default: a dedicated daemon thread per host. A direct
+     * executor ({@code Runnable::run}) writes them on the host thread, which makes runs
+     * deterministic (simulation) at the cost of stalling the loop while writing.
+     */
+    public Builder snapshotExecutor(java.util.concurrent.Executor v) {
+      once("snapshotExecutor");
+      snapshotExecutor = v;
       return this;
     }
 

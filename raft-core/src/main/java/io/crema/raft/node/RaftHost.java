@@ -43,14 +43,19 @@ public final class RaftHost implements AutoCloseable {
 
   private RaftHost(HostConfig config) {
     this.config = config;
-    this.snapshotThread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "crema-snapshot-" + config.nodeId());
-              t.setDaemon(true);
-              return t;
-            });
-    this.agent = new HostAgent(config, snapshotThread, views);
+    if (config.snapshotExecutor() != null) {
+      this.snapshotThread = null;
+      this.agent = new HostAgent(config, config.snapshotExecutor(), views);
+    } else {
+      this.snapshotThread =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "crema-snapshot-" + config.nodeId());
+                t.setDaemon(true);
+                return t;
+              });
+      this.agent = new HostAgent(config, snapshotThread, views);
+    }
   }
 
   /**
@@ -316,6 +321,8 @@ public final class RaftHost implements AutoCloseable {
     } else {
       agent.onClose();
     }
-    snapshotThread.shutdown();
+    if (snapshotThread != null) {
+      snapshotThread.shutdown();
+    }
   }
 }

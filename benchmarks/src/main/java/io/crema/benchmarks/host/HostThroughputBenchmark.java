@@ -1,0 +1,152 @@
+package io.crema.benchmarks.host;
+
+import io.crema.raft.Entry;
+import io.crema.raft.SnapshotMeta;
+import io.crema.raft.StateMachine;
+import io.crema.raft.node.HostConfig;
+import io.crema.raft.node.RaftHost;
+import io.crema.raft.storage.MemoryLogStore;
+import io.crema.raft.transport.InMemoryNetwork;
+import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The host end to end in one JVM: 3 {@link RaftHost}s composed on one event-loop thread (shared
+ * mode), in-memory transport and log, {@code groups} Raft groups, 16-byte commands, {@value
+ * #IN_FLIGHT} proposals in flight from the benchmark thread. Reports committed (applied on the
+ * proposing leader) proposals per second in total; divide by {@code groups} for per group.
+ *
+ * <p>Run: {@code mvn -B -pl benchmarks -am package -DskipTests && java -jar
+ * benchmarks/target/benchmarks.jar HostThroughputBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
+public class HostThroughputBenchmark {
+  static final int IN_FLIGHT = 8192;
+
+  @Param({"1", "4", "16"})
+  public int groups;
+
+  private final RaftHost[] hosts = new RaftHost[3];
+  private final MemoryLogStore[] logs = new MemoryLogStore[3];
+  private AgentRunner runner;
+  private RaftHost[] leaderOf;
+  private final byte[] command = new byte[16];
+  private final CompletableFuture<?>[] inFlight = new CompletableFuture<?>[IN_FLIGHT];
+
+  /** Counts applied commands; snapshots are never taken in this benchmark. */
+  static final class CountingMachine implements StateMachine {
+    long applied;
+
+    @Override
+    public void apply(List<Entry> entries, Object[] results) {
+      applied += entries.size();
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      long n = applied;
+      return out -> out.write(Long.toString(n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void restore(SnapshotMeta meta, InputStream data) {
+      applied = meta.index();
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    InMemoryNetwork net = new InMemoryNetwork(1 << 20);
+    Agent[] agents = new Agent[3];
+    for (int i = 0; i < 3; i++) {
+      logs[i] = new MemoryLogStore();
+      hosts[i] =
+          RaftHost.create(
+              HostConfig.builder(i + 1)
+                  .logStore(logs[i])
+                  .transport(net.join(i + 1))
+                  .tickIntervalMs(10)
+                  .snapshotEntries(200_000)
+                  .snapshotKeepEntries(20_000)
+                  .queueCapacity(1 << 17)
+                  .build());
+      agents[i] = hosts[i].agent();
+    }
+    runner =
+        new AgentRunner(
+            new BackoffIdleStrategy(10, 20, 1_000, 100_000),
+            Throwable::printStackTrace,
+            null,
+            new CompositeAgent(agents));
+    AgentRunner.startOnThread(runner);
+    for (int g = 0; g < groups; g++) {
+      for (RaftHost h : hosts) {
+        h.startGroup(g, new CountingMachine(), 1, 2, 3).join();
+      }
+    }
+    leaderOf = new RaftHost[groups];
+    for (int g = 0; g < groups; g++) {
+      // Spread leadership: group g is led by node (g % 3) + 1.
+      RaftHost want = hosts[g % 3];
+      int group = g;
+      while (leaderOf[g] == null) {
+        for (RaftHost h : hosts) {
+          if (h.view(group) != null && h.view(group).isLeader()) {
+            if (h != want) {
+              h.transferLeadership(group, want.nodeId()).exceptionally(t -> null).join();
+            } else {
+              leaderOf[g] = h;
+            }
+          }
+        }
+        LockSupport.parkNanos(1_000_000);
+      }
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    runner.close();
+    for (RaftHost h : hosts) {
+      h.close();
+    }
+  }
+
+  /** {@value #IN_FLIGHT} proposals spread over the groups, all awaited. */
+  @Benchmark
+  @OperationsPerInvocation(IN_FLIGHT)
+  public void proposeInFlight() {
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      inFlight[i] = leaderOf[i % groups].propose(i % groups, command);
+    }
+    CompletableFuture.allOf(inFlight).join();
+  }
+}

@@ -1,0 +1,74 @@
+package io.crema.raft.testkit.hostsim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crema.raft.testkit.linearizability.Result;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real hosts under faults, with every client history checked for linearizability. -Dhostsim.seeds=N
+ * (default 300), -Dhostsim.ms=virtual milliseconds per run (default 1500), -Dhostsim.seed=S to
+ * rerun one seed.
+ */
+class HostSimulationTest {
+  private static final int SEEDS = Integer.getInteger("hostsim.seeds", 300);
+  private static final long MS = Long.getLong("hostsim.ms", 1500);
+
+  @Test
+  void everyHistoryIsLinearizable() {
+    Long only = Long.getLong("hostsim.seed");
+    LongStream seeds = only != null ? LongStream.of(only) : LongStream.rangeClosed(1, SEEDS);
+    List<AssertionError> failures = new ArrayList<>();
+    AtomicLong ops = new AtomicLong();
+    AtomicLong acked = new AtomicLong();
+    AtomicLong crashes = new AtomicLong();
+    AtomicLong partitions = new AtomicLong();
+    AtomicLong confChanges = new AtomicLong();
+    AtomicLong snapshots = new AtomicLong();
+    seeds
+        .parallel()
+        .forEach(
+            seed -> {
+              try {
+                HostSimulation.Outcome o = new HostSimulation(seed, MS).run();
+                assertEquals(Result.Verdict.LINEARIZABLE, o.verdict());
+                ops.addAndGet(o.operations());
+                acked.addAndGet(o.acknowledgedWrites());
+                crashes.addAndGet(o.crashes());
+                partitions.addAndGet(o.partitions());
+                confChanges.addAndGet(o.confChanges());
+                snapshots.addAndGet(o.snapshotsInstalled());
+              } catch (AssertionError e) {
+                synchronized (failures) {
+                  failures.add(e);
+                }
+              }
+            });
+    System.out.printf(
+        "host simulation: %d seeds; operations=%d acknowledgedWrites=%d crashes=%d partitions=%d"
+            + " confChanges=%d snapshotInstalls=%d%n",
+        only != null ? 1 : SEEDS,
+        ops.get(),
+        acked.get(),
+        crashes.get(),
+        partitions.get(),
+        confChanges.get(),
+        snapshots.get());
+    if (!failures.isEmpty()) {
+      throw new AssertionError(
+          failures.size() + " seed(s) failed; first: " + failures.get(0).getMessage(),
+          failures.get(0));
+    }
+    if (only == null && SEEDS >= 50) {
+      assertTrue(crashes.get() > 0 && partitions.get() > 0, "faults were injected");
+      assertTrue(confChanges.get() > 0, "membership changed");
+      assertTrue(snapshots.get() > 0, "snapshots were installed");
+      assertTrue(acked.get() > 0, "writes were acknowledged");
+    }
+  }
+}
