@@ -15,7 +15,8 @@ import java.util.List;
  *   <li>{@code VOTE}/{@code PRE_VOTE}: {@code index}/{@code logTerm} are the candidate's last
  *       entry; {@code context} is 1 when the election is a leadership transfer.
  *   <li>{@code HEARTBEAT}: {@code commit} is min(leader commit, follower match); {@code context} is
- *       the read-only round it confirms (0 = none), echoed in the response.
+ *       the read-only round it confirms (0 = none), echoed in the response; {@code reject} marks a
+ *       quiesce heartbeat (the group is idle: hosts stop ticking it until there is activity).
  *   <li>{@code READ_INDEX}: {@code context} is the requester's read id; the response carries the
  *       read {@code index} (reject = no leader could serve it).
  *   <li>{@code SNAPSHOT}: {@code snapshot} is the metadata; the data travels through the host.

@@ -49,7 +49,9 @@ public enum MessageType {
    * Host: the outcome of a forwarded command: {@code payload} is the result; {@code reject} with
    * {@code rejectHint} an error code and {@code index} the leader hint on failure.
    */
-  CLIENT_RESPONSE(false);
+  CLIENT_RESPONSE(false),
+  /** Host: node-level liveness ping, one per peer per interval whatever the number of groups. */
+  PING(false);
 
   private static final MessageType[] VALUES = values();
   private final boolean local;
@@ -65,7 +67,8 @@ public enum MessageType {
     return this == SNAPSHOT_CHUNK
         || this == SNAPSHOT_CHUNK_ACK
         || this == CLIENT_REQUEST
-        || this == CLIENT_RESPONSE;
+        || this == CLIENT_RESPONSE
+        || this == PING;
   }
 
   /** Whether this kind never leaves the node. */

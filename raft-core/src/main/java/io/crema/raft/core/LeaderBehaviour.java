@@ -292,6 +292,22 @@ final class LeaderBehaviour implements RoleBehaviour {
         });
   }
 
+  /** Heartbeats marked quiesce: the group is idle and fully replicated. */
+  void broadcastQuiesce(Raft r) {
+    r.tracker.visit(
+        (pid, p) -> {
+          if (pid != r.id) {
+            r.send(
+                Message.builder(MessageType.HEARTBEAT)
+                    .to(pid)
+                    .term(r.term)
+                    .commit(r.log.committed())
+                    .reject(true)
+                    .build());
+          }
+        });
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Proposals
 

@@ -154,6 +154,46 @@ public final class RaftNode {
         Message.builder(MessageType.TRANSFER_LEADER).from(raft.id).context(transferee).build());
   }
 
+  /**
+   * Whether this leader's group is idle and fully replicated: every member holds the whole log,
+   * everything is committed and applied, and no read, transfer or configuration change is under
+   * way. Only then may it {@link #quiesce()}.
+   */
+  public boolean canQuiesce() {
+    Raft r = raft;
+    if (r.role != Role.LEADER
+        || r.leadTransferee != 0
+        || r.readIndexQueue.size() > 0
+        || !r.readsAwaitingCommit.isEmpty()
+        || r.tracker.config().voters().isJoint()) {
+      return false;
+    }
+    long last = r.log.lastIndex();
+    if (r.log.committed() != last || r.log.applied() != last || r.log.stableLastIndex() != last) {
+      return false;
+    }
+    for (io.crema.raft.core.tracker.Progress p : r.tracker.progress().values()) {
+      if (p.match() != last) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Sends every member a quiesce heartbeat ({@code HEARTBEAT} with {@code reject} set): the host of
+   * each follower stops ticking the group until anything but another quiesce heartbeat arrives for
+   * it, and the leader's host stops ticking it too. Idle groups then cost no traffic.
+   *
+   * @throws IllegalStateException unless {@link #canQuiesce()}
+   */
+  public void quiesce() {
+    if (!canQuiesce()) {
+      throw new IllegalStateException("group " + raft.groupId + " cannot quiesce now");
+    }
+    LeaderBehaviour.INSTANCE.broadcastQuiesce(raft);
+  }
+
   /** Tells the leader that a message to a peer could not be delivered. */
   public void reportUnreachable(long peer) {
     raft.step(Message.builder(MessageType.UNREACHABLE).from(peer).build());

@@ -70,6 +70,13 @@ final class Group {
 
   long appliedIndex;
   long entriesSinceSnapshot;
+
+  /** Not ticked: the group is idle (see {@link io.crema.raft.core.RaftNode#quiesce()}). */
+  boolean quiescent;
+
+  /** Leader ticks without activity. */
+  int idleTicks;
+
   boolean snapshotting;
   private Role lastRole;
   private long lastLeader;
@@ -87,6 +94,12 @@ final class Group {
     this.lastLeader = node.leader();
     this.view = new GroupView(id);
     view.update(node, appliedIndex);
+  }
+
+  /** Activity: tick again and restart the idle count. */
+  void wake() {
+    quiescent = false;
+    idleTicks = 0;
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -168,6 +181,7 @@ final class Group {
 
   /** Proposes a membership change; the future completes with the new membership once applied. */
   void proposeConfChange(ConfChange cc, CompletableFuture<Object> future, long nowNs) {
+    wake();
     try {
       requireLeader();
       node.proposeConfChange(cc);
@@ -340,6 +354,7 @@ final class Group {
   // Transfers and timeouts
 
   void transferLeadership(long target, CompletableFuture<Void> future, long deadlineNs) {
+    wake();
     if (transferFuture != null) {
       transferFuture.completeExceptionally(
           new RaftOperationException(

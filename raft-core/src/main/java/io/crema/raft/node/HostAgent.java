@@ -59,6 +59,10 @@ final class HostAgent implements Agent {
   private final List<long[]> compactions = new ArrayList<>();
   private final LogBatch batch = new LogBatch();
   private final Transport.Handler onMessage = this::onMessage;
+  private final java.util.Map<Long, Long> peerHeardNs = new java.util.HashMap<>();
+  private final java.util.TreeSet<Long> peers = new java.util.TreeSet<>();
+  private final int pingEveryTicks;
+  private long ticks;
   private long nextTickNs;
   private long nextReadId = 1;
   private long nowNs;
@@ -81,6 +85,7 @@ final class HostAgent implements Agent {
             config.requestTimeoutNs() / 2,
             groups::get);
     this.nextTickNs = config.clock().nanoTime() + config.tickIntervalNs();
+    this.pingEveryTicks = Math.max(1, config.electionTick() / 3);
   }
 
   @Override
@@ -134,6 +139,7 @@ final class HostAgent implements Agent {
     if (g.proposalBatch.isEmpty() && g.readBatch.isEmpty()) {
       dirty.add(g);
     }
+    g.wake();
     g.proposalBatch.add(p);
   }
 
@@ -146,6 +152,7 @@ final class HostAgent implements Agent {
     if (g.proposalBatch.isEmpty() && g.readBatch.isEmpty()) {
       dirty.add(g);
     }
+    g.wake();
     g.readBatch.add(r);
   }
 
@@ -271,9 +278,19 @@ final class HostAgent implements Agent {
   // Transport and time
 
   private void onMessage(Message m) {
+    peerHeardNs.put(m.from(), nowNs);
+    if (m.type() == MessageType.PING) {
+      return;
+    }
     Group g = groups.get(m.groupId());
     if (g == null) {
       return;
+    }
+    if (m.type() == MessageType.HEARTBEAT && m.reject()) {
+      // The leader says the group is idle: stop ticking it until something happens.
+      g.quiescent = true;
+    } else if (m.type() != MessageType.HEARTBEAT_RESPONSE) {
+      g.wake();
     }
     if (m.type().isHost()) {
       transfers.onMessage(g, m, nowNs);
@@ -287,8 +304,12 @@ final class HostAgent implements Agent {
       return 0;
     }
     nextTickNs = nowNs + config.tickIntervalNs();
+    ticks++;
     for (Group g : groups.values()) {
-      g.node.tick();
+      if (!g.quiescent) {
+        g.node.tick();
+        maybeQuiesce(g);
+      }
       g.expire(nowNs, config.requestTimeoutNs());
       if (config.snapshotEntries() > 0
           && g.entriesSinceSnapshot >= config.snapshotEntries()
@@ -297,7 +318,54 @@ final class HostAgent implements Agent {
       }
     }
     transfers.expire(nowNs);
+    if (config.quiesce() && ticks % pingEveryTicks == 0) {
+      pingPeersAndWakeOrphans();
+    }
     return 1;
+  }
+
+  private void maybeQuiesce(Group g) {
+    if (!config.quiesce() || !g.node.isLeader()) {
+      return;
+    }
+    if (g.pendingCount() > 0 || !g.node.canQuiesce()) {
+      g.idleTicks = 0;
+      return;
+    }
+    if (++g.idleTicks >= config.electionTick()) {
+      g.node.quiesce();
+      g.quiescent = true;
+    }
+  }
+
+  /**
+   * Node-level liveness for quiescent groups: one ping per peer per interval, whatever the number
+   * of groups; a quiescent group whose leader has been silent for an election timeout wakes up (and
+   * so elects a new leader if the old one is gone).
+   */
+  private void pingPeersAndWakeOrphans() {
+    peers.clear();
+    for (Group g : groups.values()) {
+      for (long id : g.node.confState().members()) {
+        if (id != config.nodeId()) {
+          peers.add(id);
+        }
+      }
+    }
+    for (long peer : peers) {
+      transport.send(Message.builder(MessageType.PING).from(config.nodeId()).to(peer).build());
+      peerHeardNs.putIfAbsent(peer, nowNs);
+    }
+    long silence = config.electionTick() * config.tickIntervalNs();
+    for (Group g : groups.values()) {
+      if (g.quiescent && !g.node.isLeader()) {
+        long leader = g.node.leader();
+        Long heard = peerHeardNs.get(leader);
+        if (leader == 0 || heard == null || nowNs - heard > silence) {
+          g.wake();
+        }
+      }
+    }
   }
 
   // -----------------------------------------------------------------------------------------------

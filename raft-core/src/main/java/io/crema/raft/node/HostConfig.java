@@ -60,6 +60,7 @@ public final class HostConfig {
   private final Supplier<IdleStrategy> idleStrategy;
   private final HostListener listener;
   private final java.util.concurrent.Executor snapshotExecutor;
+  private final boolean quiesce;
 
   private HostConfig(Builder b) {
     this.nodeId = b.nodeId;
@@ -87,6 +88,12 @@ public final class HostConfig {
             : () -> new BackoffIdleStrategy(10, 20, 1_000, TimeUnit.MILLISECONDS.toNanos(1));
     this.listener = b.listener != null ? b.listener : HostListener.NONE;
     this.snapshotExecutor = b.snapshotExecutor;
+    this.quiesce = b.quiesce;
+  }
+
+  /** Whether idle groups stop heartbeating (see {@link Builder#quiesce(boolean)}). */
+  public boolean quiesce() {
+    return quiesce;
   }
 
   public static Builder builder(long nodeId) {
@@ -196,6 +203,7 @@ public final class HostConfig {
     private Supplier<IdleStrategy> idleStrategy;
     private HostListener listener;
     private java.util.concurrent.Executor snapshotExecutor;
+    private boolean quiesce = true;
 
     private Builder(long nodeId) {
       if (nodeId <= 0) {
@@ -376,6 +384,17 @@ public final class HostConfig {
     public Builder listener(HostListener v) {
       once("listener");
       listener = v;
+      return this;
+    }
+
+    /**
+     * Whether a group idle for an election timeout (everything replicated, committed and applied,
+     * nothing waiting) stops ticking on every member, so idle groups cost no heartbeats; a
+     * node-level ping per peer wakes groups whose leader goes silent. Default on.
+     */
+    public Builder quiesce(boolean v) {
+      once("quiesce");
+      quiesce = v;
       return this;
     }
 
