@@ -278,6 +278,15 @@ final class LeaderBehaviour implements RoleBehaviour {
 
   /** Heartbeats carry min(commit, match) so a follower never commits past what it matches. */
   void broadcastHeartbeat(Raft r, long readRound) {
+    broadcastHeartbeat(r, readRound, false);
+  }
+
+  /** Heartbeats marked quiesce: the group is idle and fully replicated. */
+  void broadcastQuiesce(Raft r) {
+    broadcastHeartbeat(r, 0, true);
+  }
+
+  private void broadcastHeartbeat(Raft r, long readRound, boolean quiesce) {
     r.tracker.visit(
         (pid, p) -> {
           if (pid != r.id) {
@@ -287,22 +296,7 @@ final class LeaderBehaviour implements RoleBehaviour {
                     .term(r.term)
                     .commit(Math.min(p.match(), r.log.committed()))
                     .context(readRound)
-                    .build());
-          }
-        });
-  }
-
-  /** Heartbeats marked quiesce: the group is idle and fully replicated. */
-  void broadcastQuiesce(Raft r) {
-    r.tracker.visit(
-        (pid, p) -> {
-          if (pid != r.id) {
-            r.send(
-                Message.builder(MessageType.HEARTBEAT)
-                    .to(pid)
-                    .term(r.term)
-                    .commit(r.log.committed())
-                    .reject(true)
+                    .reject(quiesce)
                     .build());
           }
         });
@@ -311,14 +305,18 @@ final class LeaderBehaviour implements RoleBehaviour {
   // ---------------------------------------------------------------------------------------------
   // Proposals
 
-  /** Appends client entries and replicates them. */
-  void propose(Raft r, List<Entry> ents) {
+  private static void refuseDuringTransfer(Raft r) {
     if (r.leadTransferee != 0) {
       throw new ProposalDroppedException(
           ProposalDroppedException.Reason.LEADER_TRANSFER_IN_PROGRESS,
           r.lead,
           "leadership is being transferred to node " + r.leadTransferee + "; retry shortly");
     }
+  }
+
+  /** Appends client entries and replicates them. */
+  void propose(Raft r, List<Entry> ents) {
+    refuseDuringTransfer(r);
     if (r.tracker.get(r.id) == null) {
       throw new ProposalDroppedException(
           ProposalDroppedException.Reason.NOT_A_VOTER, 0, "this leader was removed from the group");
@@ -352,12 +350,7 @@ final class LeaderBehaviour implements RoleBehaviour {
 
   /** Validates a configuration change against the current one and proposes it. */
   void proposeConfChange(Raft r, ConfChange cc) {
-    if (r.leadTransferee != 0) {
-      throw new ProposalDroppedException(
-          ProposalDroppedException.Reason.LEADER_TRANSFER_IN_PROGRESS,
-          r.lead,
-          "leadership is being transferred to node " + r.leadTransferee + "; retry shortly");
-    }
+    refuseDuringTransfer(r);
     if (r.pendingConfIndex > r.log.applied()) {
       throw new ProposalDroppedException(
           ProposalDroppedException.Reason.INVALID_CONF_CHANGE,

@@ -217,68 +217,31 @@ public final class RaftHost implements AutoCloseable {
   /** Changes the membership (on the leader); completes with the membership once applied here. */
   public CompletableFuture<ConfState> changeMembership(long groupId, ConfChange change) {
     CompletableFuture<Object> f = new CompletableFuture<>();
-    submit(
-        f,
-        groupId,
-        h -> {
-          Group g = h.group(groupId);
-          if (g == null) {
-            f.completeExceptionally(h.unknownGroup(groupId));
-          } else {
-            g.proposeConfChange(change, f, h.nowNs());
-          }
-        });
+    onGroup(f, groupId, (h, g) -> g.proposeConfChange(change, f, h.nowNs()));
     return f.thenApply(v -> (ConfState) v);
   }
 
   /** Moves leadership of a group to {@code target}; completes when this node sees it lead. */
   public CompletableFuture<Void> transferLeadership(long groupId, long target) {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    submit(
+    onGroup(
         f,
         groupId,
-        h -> {
-          Group g = h.group(groupId);
-          if (g == null) {
-            f.completeExceptionally(h.unknownGroup(groupId));
-          } else {
-            g.transferLeadership(target, f, h.nowNs() + 2 * config.requestTimeoutNs() / 5);
-          }
-        });
+        (h, g) -> g.transferLeadership(target, f, h.nowNs() + 2 * config.requestTimeoutNs() / 5));
     return f;
   }
 
   /** Takes a snapshot of a group now; completes with its metadata once durable. */
   public CompletableFuture<SnapshotMeta> snapshot(long groupId) {
     CompletableFuture<SnapshotMeta> f = new CompletableFuture<>();
-    submit(
-        f,
-        groupId,
-        h -> {
-          Group g = h.group(groupId);
-          if (g == null) {
-            f.completeExceptionally(h.unknownGroup(groupId));
-          } else {
-            h.snapshot(g, f);
-          }
-        });
+    onGroup(f, groupId, (h, g) -> h.snapshot(g, f));
     return f;
   }
 
   /** The status of a group, computed on the host thread. */
   public CompletableFuture<GroupStatus> status(long groupId) {
     CompletableFuture<GroupStatus> f = new CompletableFuture<>();
-    submit(
-        f,
-        groupId,
-        h -> {
-          Group g = h.group(groupId);
-          if (g == null) {
-            f.completeExceptionally(h.unknownGroup(groupId));
-          } else {
-            f.complete(g.status().get());
-          }
-        });
+    onGroup(f, groupId, (h, g) -> f.complete(g.status().get()));
     return f;
   }
 
@@ -287,6 +250,24 @@ public final class RaftHost implements AutoCloseable {
     synchronized (views) {
       return views.get(groupId);
     }
+  }
+
+  /** Runs {@code action} on the host thread with the group, or fails f if it is not hosted. */
+  private void onGroup(
+      CompletableFuture<?> f,
+      long groupId,
+      java.util.function.BiConsumer<HostAgent, Group> action) {
+    submit(
+        f,
+        groupId,
+        h -> {
+          Group g = h.group(groupId);
+          if (g == null) {
+            f.completeExceptionally(h.unknownGroup(groupId));
+          } else {
+            action.accept(h, g);
+          }
+        });
   }
 
   private void submit(CompletableFuture<?> f, long groupId, HostAgent.Command c) {

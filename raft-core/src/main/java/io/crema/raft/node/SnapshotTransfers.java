@@ -104,33 +104,28 @@ final class SnapshotTransfers {
         throw new IOException(
             "snapshot data ended at " + (s.readOffset + chunk.length) + " of " + total);
       }
-      transport.send(
-          Message.builder(MessageType.SNAPSHOT_CHUNK)
-              .groupId(key.groupId())
-              .from(nodeId)
-              .to(key.peer())
-              .term(s.term)
-              .snapshot(s.stored.meta())
-              .index(s.readOffset)
-              .commit(total)
-              .payload(chunk)
-              .build());
+      sendChunk(key, s, s.readOffset, total, chunk);
       s.readOffset += n;
     }
     if (total == 0 && s.readOffset == 0) {
       // An empty snapshot still needs one (empty) chunk to be delivered.
-      transport.send(
-          Message.builder(MessageType.SNAPSHOT_CHUNK)
-              .groupId(key.groupId())
-              .from(nodeId)
-              .to(key.peer())
-              .term(s.term)
-              .snapshot(s.stored.meta())
-              .index(0)
-              .commit(0)
-              .build());
+      sendChunk(key, s, 0, 0, new byte[0]);
       s.readOffset = -1;
     }
+  }
+
+  private void sendChunk(Key key, Sender s, long offset, long total, byte[] chunk) {
+    transport.send(
+        Message.builder(MessageType.SNAPSHOT_CHUNK)
+            .groupId(key.groupId())
+            .from(nodeId)
+            .to(key.peer())
+            .term(s.term)
+            .snapshot(s.stored.meta())
+            .index(offset)
+            .commit(total)
+            .payload(chunk)
+            .build());
   }
 
   /** A host message arrived. */
