@@ -53,6 +53,7 @@ final class HostAgent implements Agent {
   private final Long2ObjectHashMap<Group> groups = new Long2ObjectHashMap<>();
   private final Long2ObjectHashMap<GroupView> views;
   private final SnapshotTransfers transfers;
+  private final Forwarding forwarding;
   private final List<Group> dirty = new ArrayList<>();
   private final List<Group> readyGroups = new ArrayList<>();
   private final List<Ready> readies = new ArrayList<>();
@@ -84,6 +85,8 @@ final class HostAgent implements Agent {
             config.snapshotChunkBytes(),
             config.requestTimeoutNs() / 2,
             groups::get);
+    this.forwarding =
+        new Forwarding(config.nodeId(), transport, config.resultCodec(), config.requestTimeoutNs());
     this.nextTickNs = config.clock().nanoTime() + config.tickIntervalNs();
     this.pingEveryTicks = Math.max(1, config.electionTick() / 3);
   }
@@ -141,6 +144,17 @@ final class HostAgent implements Agent {
     }
     g.wake();
     g.proposalBatch.add(p);
+  }
+
+  /** Proposes here if this node leads the group, else forwards to the leader. */
+  void addProposalViaLeader(long groupId, Group.Proposal p) {
+    Group g = groups.get(groupId);
+    if (g == null || g.node.isLeader() || g.node.leader() == 0) {
+      addProposal(groupId, p);
+      return;
+    }
+    g.wake();
+    forwarding.forward(g, p.data(), p.future(), nowNs);
   }
 
   void addRead(long groupId, Group.ReadRequest r) {
@@ -292,7 +306,11 @@ final class HostAgent implements Agent {
     } else if (m.type() != MessageType.HEARTBEAT_RESPONSE) {
       g.wake();
     }
-    if (m.type().isHost()) {
+    if (m.type() == MessageType.CLIENT_REQUEST) {
+      forwarding.onRequest(this, m, nowNs);
+    } else if (m.type() == MessageType.CLIENT_RESPONSE) {
+      forwarding.onResponse(m);
+    } else if (m.type().isHost()) {
       transfers.onMessage(g, m, nowNs);
     } else {
       g.node.step(m);
@@ -318,6 +336,7 @@ final class HostAgent implements Agent {
       }
     }
     transfers.expire(nowNs);
+    forwarding.expire(nowNs);
     if (config.quiesce() && ticks % pingEveryTicks == 0) {
       pingPeersAndWakeOrphans();
     }
@@ -484,5 +503,6 @@ final class HostAgent implements Agent {
     for (Group g : groups.values()) {
       g.failAllWaiting(e);
     }
+    forwarding.failAll(e);
   }
 }

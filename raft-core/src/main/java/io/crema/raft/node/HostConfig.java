@@ -61,6 +61,7 @@ public final class HostConfig {
   private final HostListener listener;
   private final java.util.concurrent.Executor snapshotExecutor;
   private final boolean quiesce;
+  private final ResultCodec resultCodec;
 
   private HostConfig(Builder b) {
     this.nodeId = b.nodeId;
@@ -89,6 +90,12 @@ public final class HostConfig {
     this.listener = b.listener != null ? b.listener : HostListener.NONE;
     this.snapshotExecutor = b.snapshotExecutor;
     this.quiesce = b.quiesce;
+    this.resultCodec = b.resultCodec != null ? b.resultCodec : ResultCodec.BYTES;
+  }
+
+  /** How results of forwarded proposals travel back. */
+  public ResultCodec resultCodec() {
+    return resultCodec;
   }
 
   /** Whether idle groups stop heartbeating (see {@link Builder#quiesce(boolean)}). */
@@ -204,6 +211,7 @@ public final class HostConfig {
     private HostListener listener;
     private java.util.concurrent.Executor snapshotExecutor;
     private boolean quiesce = true;
+    private ResultCodec resultCodec;
 
     private Builder(long nodeId) {
       if (nodeId <= 0) {
@@ -395,6 +403,13 @@ public final class HostConfig {
     public Builder quiesce(boolean v) {
       once("quiesce");
       quiesce = v;
+      return this;
+    }
+
+    /** How results of proposals forwarded to the leader travel back. Default: byte[] or null. */
+    public Builder resultCodec(ResultCodec v) {
+      once("resultCodec");
+      resultCodec = v;
       return this;
     }
 

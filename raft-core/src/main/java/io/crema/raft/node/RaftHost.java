@@ -187,6 +187,24 @@ public final class RaftHost implements AutoCloseable {
   }
 
   /**
+   * Proposes a command on whichever node leads the group: here if this node leads, else carried to
+   * the leader over the transport, whose result comes back (encoded with the configured {@link
+   * ResultCodec}). Failures as for {@link #propose}; a forwarded command without an answer in time
+   * fails with TIMEOUT (it may or may not have been applied).
+   */
+  public CompletableFuture<Object> proposeViaLeader(long groupId, byte[] command) {
+    CompletableFuture<Object> f = new CompletableFuture<>();
+    if (command == null) {
+      f.completeExceptionally(
+          new RaftOperationException(Reason.INVALID, groupId, 0, "command must not be null"));
+      return f;
+    }
+    Group.Proposal p = new Group.Proposal(command, f, config.clock().nanoTime());
+    submit(f, groupId, h -> h.addProposalViaLeader(groupId, p));
+    return f;
+  }
+
+  /**
    * A linearizable read point: completes with the read index once this node has applied it. Works
    * on the leader and on followers.
    */

@@ -86,6 +86,36 @@ class RaftHostTest {
     assertEquals(leader, e.leader());
   }
 
+  /** A proposal on a follower is carried to the leader; its result comes back. */
+  @Test
+  void followerForwardsProposalsToTheLeader() throws Exception {
+    io.crema.raft.node.ResultCodec strings =
+        new io.crema.raft.node.ResultCodec() {
+          @Override
+          public byte[] encode(Object result) {
+            return result == null
+                ? null
+                : ((String) result).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          }
+
+          @Override
+          public Object decode(byte[] bytes) {
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+          }
+        };
+    cluster = new HostCluster(3, b -> b.resultCodec(strings));
+    long leader = awaitLeader();
+    long follower = leader == 1 ? 2 : 1;
+    Await.until(
+        () -> cluster.host(follower).view(0).leader() == leader, WAIT, "follower knows leader");
+    assertNull(get(cluster.host(follower).proposeViaLeader(0, KvStateMachine.put("f", "1"))));
+    assertEquals(
+        "1", get(cluster.host(follower).proposeViaLeader(0, KvStateMachine.put("f", "2"))));
+    assertEquals("2", get(cluster.host(leader).read(0, () -> cluster.node(leader).kv.get("f"))));
+    // On the leader itself it is a plain proposal.
+    assertEquals("2", get(cluster.host(leader).proposeViaLeader(0, KvStateMachine.put("f", "3"))));
+  }
+
   /** A read on a follower sees a write acknowledged on the leader (ReadIndex). */
   @Test
   void followerReadIsLinearizable() throws Exception {
