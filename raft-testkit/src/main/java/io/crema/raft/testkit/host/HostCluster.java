@@ -55,7 +55,9 @@ public final class HostCluster implements AutoCloseable {
             .logStore(n.log)
             .snapshotStore(n.snapshots)
             .transport(n.transport)
-            .tickIntervalMs(5);
+            .tickIntervalMs(5)
+            // 150-300 ms election timeouts: fast, yet robust to GC pauses on a loaded 2-core box.
+            .electionTick(30);
     settings.accept(b);
     n.host = RaftHost.create(b.build()).start();
     n.kv = new KvStateMachine();
@@ -81,6 +83,39 @@ public final class HostCluster implements AutoCloseable {
       }
     }
     return 0;
+  }
+
+  /**
+   * Writes through whichever node leads, retrying while leadership moves (a refusal or an entry
+   * superseded by a new leader was not applied; a put is idempotent, so retrying a timeout is safe
+   * too).
+   *
+   * @throws IllegalStateException if no attempt succeeds within 30 s
+   */
+  public Object put(String key, String value) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    RuntimeException last = null;
+    while (System.nanoTime() < deadline) {
+      long l = leader();
+      if (l == 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        continue;
+      }
+      try {
+        return host(l)
+            .propose(0, KvStateMachine.put(key, value))
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof io.crema.raft.node.RaftOperationException)
+            || !((io.crema.raft.node.RaftOperationException) e.getCause()).retryable()) {
+          throw new IllegalStateException("put " + key + " failed", e.getCause());
+        }
+        last = (RuntimeException) e.getCause();
+      } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+        last = new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("put " + key + " did not succeed within 30 s", last);
   }
 
   /** Stops a node's host (its stores survive; unsynced log writes are lost as in a crash). */

@@ -184,18 +184,18 @@ class RaftHostTest {
     long leader = awaitLeader();
     long other = leader == 1 ? 2 : 1;
     for (int i = 0; i < 100; i++) {
-      get(cluster.host(leader).propose(0, KvStateMachine.put("a" + i, "x")));
+      cluster.put("a" + i, "x");
     }
     Await.until(() -> cluster.node(other).kv.size() == 100, WAIT, "replicated");
     get(cluster.host(other).snapshot(0));
     for (int i = 0; i < 50; i++) {
-      get(cluster.host(leader).propose(0, KvStateMachine.put("b" + i, "y")));
+      cluster.put("b" + i, "y");
     }
     Await.until(() -> cluster.node(other).kv.size() == 150, WAIT, "replicated");
     cluster.crash(other);
     cluster.restart(other);
     Await.until(() -> cluster.node(other).kv.size() == 150, WAIT, "recovered after restart");
-    get(cluster.host(leader).propose(0, KvStateMachine.put("c", "z")));
+    cluster.put("c", "z");
     Await.until(() -> "z".equals(cluster.node(other).kv.get("c")), WAIT, "rejoined");
   }
 
