@@ -84,7 +84,16 @@ final class Group {
   private CompletableFuture<Void> transferFuture;
   private long transferDeadlineNs;
 
-  Group(long id, RaftNode node, StateMachine sm, long appliedIndex, HostListener listener) {
+  private final ProposalStamper stamper;
+
+  Group(
+      long id,
+      RaftNode node,
+      StateMachine sm,
+      long appliedIndex,
+      HostListener listener,
+      ProposalStamper stamper) {
+    this.stamper = stamper;
     this.id = id;
     this.node = node;
     this.sm = sm;
@@ -111,11 +120,11 @@ final class Group {
       return;
     }
     List<byte[]> data = new ArrayList<>(proposalBatch.size());
-    for (Proposal p : proposalBatch) {
-      data.add(p.data());
-    }
     try {
       requireLeader();
+      for (Proposal p : proposalBatch) {
+        data.add(stamper.stamp(id, p.data()));
+      }
       node.proposeBatch(data);
       long last = node.lastIndex();
       long term = node.term();
@@ -129,6 +138,11 @@ final class Group {
       failAll(proposalBatch, e);
     } catch (ProposalDroppedException e) {
       failAll(proposalBatch, mapDropped(e));
+    } catch (RuntimeException e) {
+      failAll(
+          proposalBatch,
+          new RaftOperationException(
+              Reason.INVALID, id, "a command could not be prepared: " + e.getMessage(), e));
     }
     proposalBatch.clear();
   }

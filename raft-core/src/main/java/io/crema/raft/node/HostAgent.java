@@ -213,7 +213,7 @@ final class HostAgent implements Agent {
       applied = snap.get().meta().index();
     }
     RaftNode node = RaftNode.create(config.raftConfig(groupId, applied), log);
-    Group g = new Group(groupId, node, sm, applied, config.listener());
+    Group g = new Group(groupId, node, sm, applied, config.listener(), config.stamper());
     groups.put(groupId, g);
     synchronized (views) {
       views.put(groupId, g.view);

@@ -62,6 +62,7 @@ public final class HostConfig {
   private final java.util.concurrent.Executor snapshotExecutor;
   private final boolean quiesce;
   private final ResultCodec resultCodec;
+  private final ProposalStamper stamper;
 
   private HostConfig(Builder b) {
     this.nodeId = b.nodeId;
@@ -91,6 +92,12 @@ public final class HostConfig {
     this.snapshotExecutor = b.snapshotExecutor;
     this.quiesce = b.quiesce;
     this.resultCodec = b.resultCodec != null ? b.resultCodec : ResultCodec.BYTES;
+    this.stamper = b.stamper != null ? b.stamper : ProposalStamper.NONE;
+  }
+
+  /** What the leader does to each command before appending it. */
+  public ProposalStamper stamper() {
+    return stamper;
   }
 
   /** How results of forwarded proposals travel back. */
@@ -212,6 +219,7 @@ public final class HostConfig {
     private java.util.concurrent.Executor snapshotExecutor;
     private boolean quiesce = true;
     private ResultCodec resultCodec;
+    private ProposalStamper stamper;
 
     private Builder(long nodeId) {
       if (nodeId <= 0) {
@@ -403,6 +411,13 @@ public final class HostConfig {
     public Builder quiesce(boolean v) {
       once("quiesce");
       quiesce = v;
+      return this;
+    }
+
+    /** Rewrites each command on the leader before it is appended. Default: none. */
+    public Builder stamper(ProposalStamper v) {
+      once("stamper");
+      stamper = v;
       return this;
     }
 
