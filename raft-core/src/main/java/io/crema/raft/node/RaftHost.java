@@ -175,15 +175,7 @@ public final class RaftHost implements AutoCloseable {
    * when there is no outcome in time (it may or may not have been applied).
    */
   public CompletableFuture<Object> propose(long groupId, byte[] command) {
-    CompletableFuture<Object> f = new CompletableFuture<>();
-    if (command == null) {
-      f.completeExceptionally(
-          new RaftOperationException(Reason.INVALID, groupId, 0, "command must not be null"));
-      return f;
-    }
-    Group.Proposal p = new Group.Proposal(command, f, config.clock().nanoTime());
-    submit(f, groupId, h -> h.addProposal(groupId, p));
-    return f;
+    return proposal(groupId, command, false);
   }
 
   /**
@@ -193,6 +185,10 @@ public final class RaftHost implements AutoCloseable {
    * fails with TIMEOUT (it may or may not have been applied).
    */
   public CompletableFuture<Object> proposeViaLeader(long groupId, byte[] command) {
+    return proposal(groupId, command, true);
+  }
+
+  private CompletableFuture<Object> proposal(long groupId, byte[] command, boolean viaLeader) {
     CompletableFuture<Object> f = new CompletableFuture<>();
     if (command == null) {
       f.completeExceptionally(
@@ -200,7 +196,11 @@ public final class RaftHost implements AutoCloseable {
       return f;
     }
     Group.Proposal p = new Group.Proposal(command, f, config.clock().nanoTime());
-    submit(f, groupId, h -> h.addProposalViaLeader(groupId, p));
+    if (viaLeader) {
+      submit(f, groupId, h -> h.addProposalViaLeader(groupId, p));
+    } else {
+      submit(f, groupId, h -> h.addProposal(groupId, p));
+    }
     return f;
   }
 
