@@ -1,0 +1,290 @@
+package io.crema.benchmarks.multiraft;
+
+import io.crema.multiraft.InProcessForwarder;
+import io.crema.multiraft.KeyValueAdapter;
+import io.crema.multiraft.MultiRaftCoordinator;
+import io.crema.multiraft.ShardState;
+import io.crema.raft.Entry;
+import io.crema.raft.SnapshotMeta;
+import io.crema.raft.StateMachine;
+import io.crema.raft.node.GroupView;
+import io.crema.raft.node.HostConfig;
+import io.crema.raft.node.RaftHost;
+import io.crema.raft.storage.MemoryLogStore;
+import io.crema.raft.transport.InMemoryNetwork;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Multi-Raft end to end in one JVM: 3 nodes, each a {@link RaftHost} with a {@link
+ * MultiRaftCoordinator} over {@code shards} shards; the three hosts' agents composed on one
+ * event-loop thread (shared mode, as a CPU-bound 2-core node would run them), in-memory transport
+ * and log. The benchmark thread keeps {@value #IN_FLIGHT} puts in flight (16-byte keys drawn from a
+ * pool of {@value #KEYS}, 16-byte values, see {@link #machine}), submitted round-robin to the three
+ * coordinators, which route them by key and forward to the shard's leader ({@link
+ * InProcessForwarder}). Shard leaders are spread over the nodes by the coordinators' placement
+ * before measuring.
+ *
+ * <p>Reports committed writes per second in total (applied on the leader, future completed); divide
+ * by {@code shards} for per shard. The question it answers: does splitting the keyspace into more
+ * Raft groups cost throughput when the CPU is the limit?
+ *
+ * <p>Run: {@code mvn -B -pl benchmarks -am package -DskipTests && java -jar
+ * benchmarks/target/benchmarks.jar MultiRaftThroughputBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
+public class MultiRaftThroughputBenchmark {
+  static final int IN_FLIGHT = 8192;
+  static final int KEYS = 1 << 16;
+  private static final long SETUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+
+  @Param({"1", "4", "16", "64"})
+  public int shards;
+
+  /**
+   * The shards' state machine: {@code map} stores every put in a hash map (a realistic apply cost);
+   * {@code count} only counts entries, so that Raft, the host and routing are all that costs.
+   */
+  @Param({"map", "count"})
+  public String machine;
+
+  private final List<MultiRaftCoordinator<MapMachine>> coordinators = new ArrayList<>();
+
+  private final RaftHost[] hosts = new RaftHost[3];
+  private AgentRunner runner;
+  private final byte[][] keys = new byte[KEYS][];
+  private final byte[] value = new byte[16];
+  private final CompletableFuture<?>[] inFlight = new CompletableFuture<?>[IN_FLIGHT];
+  private int next;
+
+  /** A map of byte-string keys to values (or, if not storing, a counter); results are null. */
+  static final class MapMachine implements StateMachine {
+    final Map<ByteBuffer, byte[]> data = new HashMap<>();
+    final boolean store;
+    volatile int size;
+
+    MapMachine(boolean store) {
+      this.store = store;
+    }
+
+    @Override
+    public void apply(List<Entry> entries, Object[] results) {
+      if (!store) {
+        size += entries.size();
+        return;
+      }
+      for (Entry e : entries) {
+        byte[] c = e.data();
+        if (c.length == 0) {
+          continue;
+        }
+        int keyLength = c[1] & 0xff;
+        ByteBuffer key = ByteBuffer.wrap(c, 2, keyLength).slice();
+        if (c[0] == 'P') {
+          byte[] v = new byte[c.length - 2 - keyLength];
+          System.arraycopy(c, 2 + keyLength, v, 0, v.length);
+          data.put(key, v);
+        } else {
+          data.remove(key);
+        }
+      }
+      size = data.size();
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      Map<ByteBuffer, byte[]> copy = new HashMap<>(data);
+      return out -> {
+        DataOutputStream d = new DataOutputStream(out);
+        d.writeInt(copy.size());
+        d.flush();
+      };
+    }
+
+    @Override
+    public void restore(SnapshotMeta meta, InputStream in) {
+      data.clear();
+      size = 0;
+    }
+  }
+
+  /** Commands: 'P' | key length | key | value, or 'D' | key length | key. */
+  static final class MapAdapter implements KeyValueAdapter<MapMachine> {
+    private static byte[] encode(char op, byte[] key, byte[] value) {
+      if (key.length > 255) {
+        throw new IllegalArgumentException("key length must be <= 255, was " + key.length);
+      }
+      byte[] c = new byte[2 + key.length + value.length];
+      c[0] = (byte) op;
+      c[1] = (byte) key.length;
+      System.arraycopy(key, 0, c, 2, key.length);
+      System.arraycopy(value, 0, c, 2 + key.length, value.length);
+      return c;
+    }
+
+    @Override
+    public byte[] encodePut(byte[] key, byte[] value, long ttlMs) {
+      return encode('P', key, value);
+    }
+
+    @Override
+    public byte[] encodeDelete(byte[] key) {
+      return encode('D', key, new byte[0]);
+    }
+
+    @Override
+    public byte[] get(MapMachine sm, byte[] key) {
+      return sm.data.get(ByteBuffer.wrap(key));
+    }
+
+    @Override
+    public long entryCount(MapMachine sm) {
+      return sm.size;
+    }
+
+    @Override
+    public long sizeBytes(MapMachine sm) {
+      return 0;
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    SplittableRandom random = new SplittableRandom(42);
+    for (int i = 0; i < KEYS; i++) {
+      keys[i] = new byte[16];
+      random.nextBytes(keys[i]);
+    }
+    InMemoryNetwork net = new InMemoryNetwork(1 << 20);
+    InProcessForwarder forwarder = new InProcessForwarder();
+    Agent[] agents = new Agent[3];
+    for (int i = 0; i < 3; i++) {
+      hosts[i] =
+          RaftHost.create(
+              HostConfig.builder(i + 1)
+                  .logStore(new MemoryLogStore())
+                  .transport(net.join(i + 1))
+                  .tickIntervalMs(10)
+                  .snapshotEntries(200_000)
+                  .snapshotKeepEntries(20_000)
+                  .queueCapacity(1 << 17)
+                  .build());
+      agents[i] = hosts[i].agent();
+      MultiRaftCoordinator<MapMachine> c =
+          MultiRaftCoordinator.builder(
+                  ctx -> new MapMachine(machine.equals("map")), new MapAdapter())
+              .numShards(shards)
+              .replicas(1, 2, 3)
+              .host(hosts[i])
+              .forwarder(forwarder)
+              .rebalanceIntervalMs(100)
+              .operationTimeoutMs(30_000)
+              .build();
+      forwarder.register(c);
+      coordinators.add(c);
+    }
+    runner =
+        new AgentRunner(
+            new BackoffIdleStrategy(10, 20, 1_000, 100_000),
+            Throwable::printStackTrace,
+            null,
+            new CompositeAgent(agents));
+    AgentRunner.startOnThread(runner);
+    for (MultiRaftCoordinator<MapMachine> c : coordinators) {
+      c.start().join();
+    }
+    awaitActiveAndSpread();
+  }
+
+  /** Every shard active with one leader, and leader counts within one of each other. */
+  private void awaitActiveAndSpread() {
+    long deadline = System.nanoTime() + SETUP_TIMEOUT_NS;
+    while (!activeAndSpread()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("shards did not become active with spread leaders");
+      }
+      LockSupport.parkNanos(5_000_000);
+    }
+  }
+
+  private boolean activeAndSpread() {
+    int[] led = new int[3];
+    for (int s = 0; s < shards; s++) {
+      int leaders = 0;
+      for (int n = 0; n < 3; n++) {
+        GroupView v = hosts[n].view(s);
+        if (coordinators.get(n).shardState(s) != ShardState.ACTIVE || v == null) {
+          return false;
+        }
+        if (v.isLeader()) {
+          leaders++;
+          led[n]++;
+        }
+      }
+      if (leaders != 1) {
+        return false;
+      }
+    }
+    int min = Math.min(led[0], Math.min(led[1], led[2]));
+    int max = Math.max(led[0], Math.max(led[1], led[2]));
+    return max - min <= 1;
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    for (MultiRaftCoordinator<MapMachine> c : coordinators) {
+      c.close();
+    }
+    runner.close();
+    for (RaftHost h : hosts) {
+      h.close();
+    }
+  }
+
+  /** {@value #IN_FLIGHT} puts routed by key over the shards, all awaited. */
+  @Benchmark
+  @OperationsPerInvocation(IN_FLIGHT)
+  public void putInFlight() {
+    int k = next;
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      inFlight[i] = coordinators.get(i % 3).put(keys[k], value);
+      k = (k + 1) & (KEYS - 1);
+    }
+    next = k;
+    CompletableFuture.allOf(inFlight).join();
+  }
+}

@@ -1,0 +1,239 @@
+package io.crema.multiraft;
+
+import io.crema.raft.Clock;
+import io.crema.raft.StateMachine;
+import io.crema.raft.node.GroupView;
+import io.crema.raft.node.RaftHost;
+import io.crema.raft.node.RaftOperationException;
+import io.crema.raft.node.RaftOperationException.Reason;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * Runs operations against shards: writes go to the shard's leader (proposed here if this node
+ * leads, else forwarded), reads run linearizably on this node's replica. Retries what certainly did
+ * not take effect (no leader, a redirect, a leadership transfer, back-pressure, a superseded entry)
+ * with a capped backoff until the operation deadline; everything else fails at once.
+ */
+final class ShardOperations<S extends StateMachine> {
+  private static final int MAX_IMMEDIATE_REDIRECTS = 3;
+  private static final long MAX_BACKOFF_MS = 50;
+
+  private final long nodeId;
+  private final RaftHost host;
+  private final ShardRegistry<S> registry;
+  private final LeaderTable leaders;
+  private final ShardForwarder forwarder;
+  private final Clock clock;
+  private final long timeoutNs;
+  private final RateMeter meter;
+  private final LongAdder succeeded = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+
+  ShardOperations(
+      long nodeId,
+      RaftHost host,
+      ShardRegistry<S> registry,
+      LeaderTable leaders,
+      ShardForwarder forwarder,
+      Clock clock,
+      long timeoutMs,
+      RateMeter meter) {
+    this.nodeId = nodeId;
+    this.host = host;
+    this.registry = registry;
+    this.leaders = leaders;
+    this.forwarder = forwarder;
+    this.clock = clock;
+    this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    this.meter = meter;
+  }
+
+  long succeeded() {
+    return succeeded.sum();
+  }
+
+  long failed() {
+    return failed.sum();
+  }
+
+  /** A write routed to the shard's leader. */
+  CompletableFuture<Object> write(int shard, byte[] command) {
+    Operation<Object> op = new Operation<>(registry.get(shard), command, null);
+    op.run();
+    return op.result;
+  }
+
+  /** A linearizable read of this node's replica. */
+  <T> CompletableFuture<T> read(int shard, Function<S, T> query) {
+    Operation<T> op = new Operation<>(registry.get(shard), null, query);
+    op.run();
+    return op.result;
+  }
+
+  /** Proposes on this node only (a forwarded write): no forwarding, no retries. */
+  CompletableFuture<Object> proposeLocal(int shard, byte[] command) {
+    ShardRegistry.Shard<S> s = registry.get(shard);
+    if (!s.state().serving()) {
+      return CompletableFuture.failedFuture(notServing(s));
+    }
+    return host.propose(s.groupId, command);
+  }
+
+  private RaftOperationException notServing(ShardRegistry.Shard<S> s) {
+    return new RaftOperationException(
+        Reason.UNKNOWN_GROUP,
+        s.groupId,
+        0,
+        "shard " + s.id + " is " + s.state() + " on node " + nodeId + "; it takes no operations");
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** One operation and its attempts. */
+  private final class Operation<T> implements BiConsumer<Object, Throwable> {
+    final ShardRegistry.Shard<S> shard;
+    final byte[] command;
+    final Function<S, T> query;
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    final long deadlineNs;
+    long target;
+    long backoffMs = 1;
+    int redirects;
+
+    Operation(ShardRegistry.Shard<S> shard, byte[] command, Function<S, T> query) {
+      this.shard = shard;
+      this.command = command;
+      this.query = query;
+      this.deadlineNs = clock.nanoTime() + timeoutNs;
+    }
+
+    void run() {
+      CompletableFuture<?> attempt;
+      try {
+        attempt = command != null ? issueWrite() : issueRead();
+      } catch (RuntimeException e) {
+        attempt = CompletableFuture.failedFuture(e);
+      }
+      attempt.whenComplete(this);
+    }
+
+    private CompletableFuture<?> issueRead() {
+      if (!shard.state().serving()) {
+        return CompletableFuture.failedFuture(notServing(shard));
+      }
+      target = nodeId;
+      S sm = shard.stateMachine;
+      return host.read(shard.groupId, () -> query.apply(sm));
+    }
+
+    private CompletableFuture<?> issueWrite() {
+      if (!shard.state().serving()) {
+        return CompletableFuture.failedFuture(notServing(shard));
+      }
+      GroupView v = shard.view();
+      if (v != null) {
+        leaders.observe(shard.id, v.leader(), v.term());
+        if (v.isLeader()) {
+          target = nodeId;
+          return host.propose(shard.groupId, command);
+        }
+      }
+      long leader = leaders.leader(shard.id);
+      if (leader == 0 || leader == nodeId || forwarder == null) {
+        // Unknown leader: the local replica answers NO_LEADER or NOT_LEADER with a hint.
+        target = nodeId;
+        return host.propose(shard.groupId, command);
+      }
+      target = leader;
+      return forwarder.forward(leader, shard.id, command);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void accept(Object value, Throwable error) {
+      if (error == null) {
+        succeeded.increment();
+        meter.record();
+        result.complete((T) value);
+        return;
+      }
+      Throwable cause = unwrap(error);
+      if (!(cause instanceof RaftOperationException)) {
+        fail(cause);
+        return;
+      }
+      RaftOperationException e = (RaftOperationException) cause;
+      switch (e.reason()) {
+        case NOT_LEADER:
+          onNotLeader(e);
+          break;
+        case NO_LEADER:
+          if (target != nodeId) {
+            leaders.invalidate(shard.id, target);
+          }
+          retryLater(e);
+          break;
+        case LEADER_TRANSFER:
+        case BACK_PRESSURE:
+        case SUPERSEDED:
+          retryLater(e);
+          break;
+        case UNKNOWN_GROUP:
+          if (target == nodeId && shard.state() == ShardState.INITIALIZING) {
+            retryLater(e); // the group is still being started here
+          } else {
+            fail(e);
+          }
+          break;
+        default:
+          fail(e);
+      }
+    }
+
+    private void onNotLeader(RaftOperationException e) {
+      long hint = e.leader();
+      if (hint != 0 && hint != target && hint != nodeId) {
+        if (forwarder == null) {
+          fail(e); // local-only mode: the caller redirects to the named leader
+          return;
+        }
+        leaders.hint(shard.id, hint);
+        if (++redirects <= MAX_IMMEDIATE_REDIRECTS) {
+          run();
+          return;
+        }
+      } else if (target != nodeId) {
+        leaders.invalidate(shard.id, target);
+      }
+      retryLater(e);
+    }
+
+    private void retryLater(RaftOperationException last) {
+      long nowNs = clock.nanoTime();
+      if (nowNs + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadlineNs) {
+        fail(last);
+        return;
+      }
+      Executor later = CompletableFuture.delayedExecutor(backoffMs, TimeUnit.MILLISECONDS);
+      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      redirects = 0;
+      later.execute(this::run);
+    }
+
+    private void fail(Throwable t) {
+      failed.increment();
+      result.completeExceptionally(t);
+    }
+  }
+}
