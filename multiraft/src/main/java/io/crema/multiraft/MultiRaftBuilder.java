@@ -41,6 +41,7 @@ public final class MultiRaftBuilder<S extends StateMachine> {
   long shardCapacityBytes;
   long defaultTtlMs;
   ShardForwarder forwarder;
+  boolean forwardThroughHost;
   long operationTimeoutMs = DEFAULT_OPERATION_TIMEOUT_MS;
   long rebalanceIntervalMs = DEFAULT_REBALANCE_INTERVAL_MS;
   long transferTimeoutMs = DEFAULT_TRANSFER_TIMEOUT_MS;
@@ -158,6 +159,18 @@ public final class MultiRaftBuilder<S extends StateMachine> {
       throw new IllegalArgumentException("forwarder must not be null");
     }
     forwarder = v;
+    return this;
+  }
+
+  /**
+   * Forwards writes for shards another node leads through the host's own transport ({@link
+   * RaftHost#proposeViaLeader}: the command travels to the leader the local Raft group knows, and
+   * the result comes back encoded with the host's {@link io.crema.raft.node.ResultCodec}, which
+   * must be able to encode the state machine's results). Excludes {@link #forwarder}.
+   */
+  public MultiRaftBuilder<S> forwardThroughHost() {
+    once("forwarder");
+    forwardThroughHost = true;
     return this;
   }
 

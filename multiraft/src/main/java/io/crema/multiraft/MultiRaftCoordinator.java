@@ -83,9 +83,15 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
     this.registry = new ShardRegistry<>(shards);
     this.leaders = new LeaderTable(b.numShards);
     this.meter = new RateMeter(b.clock);
+    ShardForwarder forwarder = b.forwarder;
+    if (b.forwardThroughHost) {
+      long base = b.groupIdBase;
+      RaftHost h = host;
+      forwarder = (node, shard, command) -> h.proposeViaLeader(base + shard, command);
+    }
     this.operations =
         new ShardOperations<>(
-            nodeId, host, registry, leaders, b.forwarder, b.clock, b.operationTimeoutMs, meter);
+            nodeId, host, registry, leaders, forwarder, b.clock, b.operationTimeoutMs, meter);
     this.balancer =
         new LeaderBalancer<>(
             nodeId, replicas, registry, host, b.transferTimeoutMs, this::scheduleRebalanceNow);

@@ -23,7 +23,9 @@ class IdleTrafficTest {
 
   /** Messages per second between 3 idle nodes with {@code shards} shards, each written once. */
   private static double idleMessagesPerSecond(int shards, boolean quiesce) {
-    try (TestCluster cluster = new TestCluster(3, shards, 50, true, b -> b.quiesce(quiesce))) {
+    try (TestCluster cluster =
+        new TestCluster(
+            3, shards, 50, TestCluster.Forwarding.IN_PROCESS, b -> b.quiesce(quiesce))) {
       Await.until(cluster::allActive, WAIT, "every shard active");
       Await.until(cluster::balanced, WAIT, "shard leaders spread over the nodes");
       ShardRouter router = ShardRouter.of(shards);

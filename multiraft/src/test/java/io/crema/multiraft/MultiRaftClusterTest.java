@@ -263,4 +263,18 @@ class MultiRaftClusterTest {
     writeAll(kv, 1);
     assertReadable(kv, 3);
   }
+
+  @Test
+  void forwardsThroughTheHostsTransport() {
+    cluster = new TestCluster(3, SHARDS, 50, TestCluster.Forwarding.HOST, b -> {});
+    Await.until(cluster::allActive, WAIT, "every shard active on every node");
+    Await.until(cluster::balanced, WAIT, "shard leaders spread over the nodes");
+    Map<String, String> kv = keysCoveringEveryShard("wire", 2);
+    writeAll(kv, 1); // two thirds of these travel to their leader as CLIENT_REQUESTs
+    assertReadable(kv, 3);
+    String k = kv.keySet().iterator().next();
+    assertEquals(
+        kv.get(k), cluster.c(2).put(bytes(k), bytes("new")).join(), "result over the wire");
+    assertEquals(0, cluster.c(1).stats().failedOperations());
+  }
 }

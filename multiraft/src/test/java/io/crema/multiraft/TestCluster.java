@@ -2,6 +2,7 @@ package io.crema.multiraft;
 
 import io.crema.raft.node.GroupView;
 import io.crema.raft.node.HostConfig;
+import io.crema.raft.node.ResultCodec;
 import io.crema.raft.storage.MemoryLogStore;
 import io.crema.raft.storage.MemorySnapshotStore;
 import io.crema.raft.testkit.host.KvStateMachine;
@@ -34,24 +35,55 @@ final class TestCluster implements AutoCloseable {
   final InProcessForwarder forwarder;
   final int shards;
   private final long rebalanceIntervalMs;
+  private final Forwarding forwarding;
   private final long[] ids;
   private final Consumer<HostConfig.Builder> hostSettings;
   private final Map<Long, Node> nodes = new TreeMap<>();
 
+  /** How writes reach a leader on another node. */
+  enum Forwarding {
+    /** Not at all: NOT_LEADER. */
+    NONE,
+    /** {@link InProcessForwarder}. */
+    IN_PROCESS,
+    /** The hosts' transport ({@link MultiRaftBuilder#forwardThroughHost()}). */
+    HOST
+  }
+
+  /** Results of {@link KvStateMachine} (strings or null) on the wire. */
+  static final ResultCodec STRINGS =
+      new ResultCodec() {
+        @Override
+        public byte[] encode(Object result) {
+          return result == null ? null : KvAdapter.bytes((String) result);
+        }
+
+        @Override
+        public Object decode(byte[] bytes) {
+          return KvAdapter.text(bytes);
+        }
+      };
+
   TestCluster(int n, int shards, long rebalanceIntervalMs, boolean forwarding) {
-    this(n, shards, rebalanceIntervalMs, forwarding, b -> {});
+    this(
+        n,
+        shards,
+        rebalanceIntervalMs,
+        forwarding ? Forwarding.IN_PROCESS : Forwarding.NONE,
+        b -> {});
   }
 
   TestCluster(
       int n,
       int shards,
       long rebalanceIntervalMs,
-      boolean forwarding,
+      Forwarding forwarding,
       Consumer<HostConfig.Builder> hostSettings) {
     this.shards = shards;
     this.hostSettings = hostSettings;
     this.rebalanceIntervalMs = rebalanceIntervalMs;
-    this.forwarder = forwarding ? new InProcessForwarder() : null;
+    this.forwarding = forwarding;
+    this.forwarder = forwarding == Forwarding.IN_PROCESS ? new InProcessForwarder() : null;
     this.ids = new long[n];
     for (int i = 0; i < n; i++) {
       ids[i] = i + 1;
@@ -70,7 +102,8 @@ final class TestCluster implements AutoCloseable {
             .logStore(n.log)
             .snapshotStore(n.snapshots)
             .transport(n.transport)
-            .tickIntervalMs(10);
+            .tickIntervalMs(10)
+            .resultCodec(STRINGS);
     hostSettings.accept(hb);
     HostConfig config = hb.build();
     MultiRaftBuilder<KvStateMachine> b =
@@ -83,6 +116,8 @@ final class TestCluster implements AutoCloseable {
             .operationTimeoutMs(10_000);
     if (forwarder != null) {
       b.forwarder(forwarder);
+    } else if (forwarding == Forwarding.HOST) {
+      b.forwardThroughHost();
     }
     n.coordinator = b.build();
     if (forwarder != null) {
