@@ -40,6 +40,15 @@ import org.slf4j.LoggerFactory;
 final class CacheNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CacheNode.class);
 
+  /**
+   * Most writes in flight from one node. Each in-flight write holds a dedup lane, and every replica
+   * remembers one result per lane: the replicas' dedup tables hold {@link #DEDUP_CLIENTS} lanes,
+   * enough for this many per node on up to 7 nodes.
+   */
+  static final int MAX_WRITES_IN_FLIGHT = 8_192;
+
+  static final int DEDUP_CLIENTS = 7 * MAX_WRITES_IN_FLIGHT;
+
   private final CacheConfig config;
   private final boolean sharedDriver;
   private final AeronTransport transport;
@@ -133,7 +142,7 @@ final class CacheNode implements AutoCloseable {
             .replicas(replicas)
             .defaultTtlMs(config.defaultTtl().toMillis())
             .operationTimeoutMs(config.requestTimeout().toMillis())
-            .forwarder((node, shard, command) -> host.proposeViaLeader(shard, command))
+            .forwardThroughHost()
             .build();
   }
 
@@ -141,6 +150,7 @@ final class CacheNode implements AutoCloseable {
     CacheStateMachineConfig.Builder b =
         CacheStateMachineConfig.builder()
             .groupId(groupId)
+            .dedup(DEDUP_CLIENTS, 2)
             .maximumWeightBytes(config.maxBytes())
             .limits(
                 CommandLimits.builder()
@@ -208,7 +218,8 @@ final class CacheNode implements AutoCloseable {
     try {
       CompletableFuture.allOf(moves).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      LOG.warn(
+      // Expected when the other replicas are stopping too.
+      LOG.info(
           "node {}: not every shard's leadership moved before shutdown: {}",
           config.nodeId(),
           e.toString());

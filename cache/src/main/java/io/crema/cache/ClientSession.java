@@ -2,42 +2,67 @@ package io.crema.cache;
 
 import io.crema.cache.statemachine.RequestId;
 import java.security.SecureRandom;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Numbers this node's write requests for exactly-once application: a random client id, a sequence
- * per request, and the highest sequence below which every request has an outcome (so the replicas
- * may forget those results). A retry reuses its request's id. Thread-safe.
+ * Numbers this node's write requests for exactly-once application. Requests travel on "lanes": a
+ * lane is a client id with one request in flight at a time, like a connection. So each replica's
+ * deduplication table needs to remember one result per lane, whatever the concurrency, and a
+ * request can never be mistaken for an old one because others overtook it on the way to the leader.
+ * A retry reuses its request's id (it keeps its lane until {@link #done}). Thread-safe.
  */
 final class ClientSession {
-  private final long clientId;
-  private final AtomicLong seq = new AtomicLong();
-  private final ConcurrentSkipListSet<Long> outstanding = new ConcurrentSkipListSet<>();
+  /** A client id and its last sequence number. */
+  static final class Lane {
+    final long clientId;
+    long seq;
+    RequestId current;
 
-  ClientSession() {
-    long id = 0;
-    SecureRandom random = new SecureRandom();
-    while (id == 0) {
-      id = random.nextLong();
+    Lane(long clientId) {
+      this.clientId = clientId;
     }
-    this.clientId = id;
   }
 
-  long clientId() {
-    return clientId;
+  private final SecureRandom random = new SecureRandom();
+  private final ConcurrentLinkedQueue<Lane> free = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger lanes = new AtomicInteger();
+  private final int maxLanes;
+
+  /**
+   * @param maxLanes most writes in flight at once from this node
+   */
+  ClientSession(int maxLanes) {
+    this.maxLanes = maxLanes;
   }
 
-  /** A new request id; call {@link #done} once its outcome is known. */
-  RequestId next() {
-    long s = seq.incrementAndGet();
-    outstanding.add(s);
-    Long first = outstanding.first();
-    long acked = Math.min(first, s) - 1;
-    return new RequestId(clientId, s, acked);
+  /**
+   * Takes a lane for a new request.
+   *
+   * @throws CacheOverloadedException if {@code maxLanes} writes are already in flight
+   */
+  Lane next() {
+    Lane lane = free.poll();
+    if (lane == null) {
+      if (lanes.incrementAndGet() > maxLanes) {
+        lanes.decrementAndGet();
+        throw new CacheOverloadedException(
+            maxLanes
+                + " writes are in flight from this node (the limit); wait for some to complete");
+      }
+      long id = 0;
+      while (id == 0) {
+        id = random.nextLong();
+      }
+      lane = new Lane(id);
+    }
+    lane.seq++;
+    lane.current = new RequestId(lane.clientId, lane.seq, lane.seq - 1);
+    return lane;
   }
 
-  void done(RequestId id) {
-    outstanding.remove(id.seq());
+  /** The request on this lane has an outcome: the lane is free again. */
+  void done(Lane lane) {
+    free.offer(lane);
   }
 }

@@ -30,7 +30,7 @@ final class CremaCache implements DistributedCache {
 
   private final CacheConfig config;
   private final CacheCommands commands;
-  private final ClientSession session = new ClientSession();
+  private final ClientSession session;
   private final CacheNode node;
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final LongAdder proposals = new LongAdder();
@@ -43,6 +43,7 @@ final class CremaCache implements DistributedCache {
     }
     this.config = config;
     this.commands = CacheNode.commands(config);
+    this.session = new ClientSession(CacheNode.MAX_WRITES_IN_FLIGHT);
     this.node = new CacheNode(config, commands);
     this.timeoutNs = config.requestTimeout().toNanos();
   }
@@ -106,12 +107,12 @@ final class CremaCache implements DistributedCache {
   private <T> CompletableFuture<T> write(
       byte[] key, Function<RequestId, byte[]> encode, Function<CacheResult, T> outcome) {
     checkOpen();
-    RequestId id = session.next();
+    ClientSession.Lane lane = session.next();
     byte[] command;
     try {
-      command = encode.apply(id);
+      command = encode.apply(lane.current);
     } catch (IllegalArgumentException e) {
-      session.done(id);
+      session.done(lane);
       throw new InvalidRequestException(e.getMessage(), e);
     }
     proposals.increment();
@@ -120,7 +121,7 @@ final class CremaCache implements DistributedCache {
     attempt(key, command, start, result, outcome);
     return result.whenComplete(
         (v, e) -> {
-          session.done(id);
+          session.done(lane);
           latencyNs.recordValue(Math.max(0, System.nanoTime() - start));
         });
   }
