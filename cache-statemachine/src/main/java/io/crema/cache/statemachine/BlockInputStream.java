@@ -136,7 +136,6 @@ final class BlockInputStream extends InputStream {
     } catch (EOFException e) {
       throw new CorruptSnapshotException(where + ": truncated inside block " + blocks);
     }
-    fileCrc.update(b, 0, len);
   }
 
   private void readTrailer() throws IOException {

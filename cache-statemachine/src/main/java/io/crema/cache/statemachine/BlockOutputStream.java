@@ -91,15 +91,13 @@ final class BlockOutputStream extends OutputStream {
     putInt(stored, 1, pos);
     putInt(stored, 5, storedLen);
     putInt(stored, 9, (int) blockCrc.getValue());
-    emit(stored, 0, h + storedLen);
+    // The file CRC chains the block headers (which carry each block's CRC of its raw bytes), not
+    // the payload: every byte is still covered once, and the payload is not checksummed twice.
+    fileCrc.update(stored, 0, h);
+    out.write(stored, 0, h + storedLen);
     totalRaw += pos;
     blocks++;
     pos = 0;
-  }
-
-  private void emit(byte[] b, int off, int len) throws IOException {
-    fileCrc.update(b, off, len);
-    out.write(b, off, len);
   }
 
   private static void putInt(byte[] b, int off, int v) {

@@ -13,18 +13,19 @@ import java.util.zip.CRC32;
  * The snapshot file layout (big-endian):
  *
  * <pre>
- * header:  int magic 'CRSN', byte format version (1), byte flags (bit0: LZ4), long group,
+ * header:  int magic 'CRSN', byte format version (2), byte flags (bit0: LZ4), long group,
  *          long index, long term, conf state (byte autoLeave; voters, learners, outgoing voters,
  *          next learners: each int n + n longs), int block size, int CRC32 of the header so far
  * blocks:  byte type (0 stored, 1 LZ4), int raw length, int stored length, int CRC32 of the raw
  *          bytes, stored bytes
  * trailer: byte 0x7F, long total raw bytes, int block count,
- *          int CRC32 of every file byte before this field
+ *          int CRC32 of the header, every block header and the trailer fields before it (the
+ *          block payloads are covered by their own CRC32 in each block header)
  * </pre>
  */
 final class SnapshotFileFormat {
   static final int MAGIC = 0x4352534E;
-  static final byte FORMAT_VERSION = 1;
+  static final byte FORMAT_VERSION = 2;
   static final int FLAG_LZ4 = 1;
   static final byte BLOCK_STORED = 0;
   static final byte BLOCK_LZ4 = 1;
