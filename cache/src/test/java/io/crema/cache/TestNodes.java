@@ -1,13 +1,6 @@
 package io.crema.cache;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /** Three cache nodes in one JVM on free loopback ports. */
@@ -17,7 +10,7 @@ final class TestNodes implements AutoCloseable {
   private final Consumer<CacheConfig.Builder> settings;
 
   TestNodes(int n, Consumer<CacheConfig.Builder> settings) {
-    this.ports = freeUdpPorts(n);
+    this.ports = io.crema.cache.examples.LoopbackPorts.free(n);
     this.nodes = new DistributedCache[n];
     this.settings = settings;
     for (int i = 0; i < n; i++) {
@@ -54,24 +47,6 @@ final class TestNodes implements AutoCloseable {
 
   static Path dataDir(Path root, int i) {
     return root.resolve("node-" + (i + 1));
-  }
-
-  static int[] freeUdpPorts(int n) {
-    List<DatagramSocket> held = new ArrayList<>();
-    int[] ports = new int[n];
-    try {
-      for (int i = 0; i < n; i++) {
-        DatagramSocket s = new DatagramSocket(null);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        held.add(s);
-        ports[i] = s.getLocalPort();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      held.forEach(DatagramSocket::close);
-    }
-    return ports;
   }
 
   @Override

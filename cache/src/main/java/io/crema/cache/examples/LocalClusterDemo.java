@@ -2,12 +2,7 @@ package io.crema.cache.examples;
 
 import io.crema.cache.CacheConfig;
 import io.crema.cache.DistributedCache;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +27,7 @@ public final class LocalClusterDemo {
 
   /** Runs the demo; returns whether every check held. */
   public static boolean run(int keys, Path dir, PrintStream out) throws Exception {
-    int[] ports = freePorts(3);
+    int[] ports = LoopbackPorts.free(3);
     DistributedCache[] nodes = new DistributedCache[3];
     for (int i = 0; i < 3; i++) {
       CacheConfig.Builder b =
@@ -119,23 +114,5 @@ public final class LocalClusterDemo {
       java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
     }
     throw new IllegalStateException("no leader of shard 0 within 30 s");
-  }
-
-  private static int[] freePorts(int n) {
-    List<DatagramSocket> held = new ArrayList<>();
-    int[] ports = new int[n];
-    try {
-      for (int i = 0; i < n; i++) {
-        DatagramSocket s = new DatagramSocket(null);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        held.add(s);
-        ports[i] = s.getLocalPort();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      held.forEach(DatagramSocket::close);
-    }
-    return ports;
   }
 }
