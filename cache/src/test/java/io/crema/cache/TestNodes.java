@@ -8,8 +8,15 @@ final class TestNodes implements AutoCloseable {
   final int[] ports;
   final DistributedCache[] nodes;
   private final Consumer<CacheConfig.Builder> settings;
+  private final Path dataRoot;
 
   TestNodes(int n, Consumer<CacheConfig.Builder> settings) {
+    this(n, null, settings);
+  }
+
+  /** Nodes with Chronicle logs and snapshot files under {@code dataRoot/node-N}. */
+  TestNodes(int n, Path dataRoot, Consumer<CacheConfig.Builder> settings) {
+    this.dataRoot = dataRoot;
     this.ports = io.crema.cache.examples.LoopbackPorts.free(n);
     this.nodes = new DistributedCache[n];
     this.settings = settings;
@@ -30,6 +37,9 @@ final class TestNodes implements AutoCloseable {
       if (j != i) {
         b.seedNode(j + 1, "127.0.0.1:" + ports[j]);
       }
+    }
+    if (dataRoot != null) {
+      b.storage(CacheConfig.StorageType.CHRONICLE).dataDirectory(dataDir(dataRoot, i));
     }
     settings.accept(b);
     return b.build();

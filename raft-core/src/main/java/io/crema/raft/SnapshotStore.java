@@ -29,7 +29,7 @@ public interface SnapshotStore extends AutoCloseable {
     /** Opens the data; each call starts from the beginning. */
     InputStream open() throws IOException;
 
-    /** The data size in bytes. */
+    /** How many bytes {@link #open()} yields (the state data, whatever the storage format). */
     long sizeBytes();
   }
 

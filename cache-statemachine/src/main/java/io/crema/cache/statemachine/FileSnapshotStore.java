@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * (before reporting end of stream) on a flipped byte or a truncated file. A caller that finds a
  * snapshot corrupt can {@link #quarantine} it and fall back to the next one from {@link #list}.
  *
- * <p>{@link Stored#sizeBytes()} is the file size on disk (compressed). Thread-safe for different
- * groups; one writer per group at a time.
+ * <p>{@link Stored#sizeBytes()} is the number of state bytes {@link Stored#open()} yields
+ * (uncompressed), read from the file's trailer. Thread-safe for different groups; one writer per
+ * group at a time.
  */
 public final class FileSnapshotStore implements SnapshotStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileSnapshotStore.class);
@@ -123,7 +124,7 @@ public final class FileSnapshotStore implements SnapshotStore {
         if (h.groupId() != groupId) {
           throw new CorruptSnapshotException(p + ": belongs to group " + h.groupId());
         }
-        result.add(new FileStored(p, h, Files.size(p)));
+        result.add(new FileStored(p, h, rawSize(p)));
       } catch (CorruptSnapshotException e) {
         LOG.warn("skipping unusable snapshot file: {}", e.getMessage());
       }
@@ -238,6 +239,27 @@ public final class FileSnapshotStore implements SnapshotStore {
         OpenWriters.OPEN.remove(tmp);
         Files.deleteIfExists(tmp);
       }
+    }
+  }
+
+  /**
+   * The state bytes a snapshot file holds (what {@link Stored#open()} yields), from its trailer.
+   *
+   * @throws CorruptSnapshotException if the file has no valid trailer
+   */
+  private static long rawSize(Path p) throws IOException {
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "r")) {
+      long len = f.length();
+      if (len < 17) {
+        throw new CorruptSnapshotException(p + ": too short (" + len + " bytes) for a trailer");
+      }
+      f.seek(len - 17);
+      byte marker = f.readByte();
+      long raw = f.readLong();
+      if (marker != SnapshotFileFormat.END || raw < 0) {
+        throw new CorruptSnapshotException(p + ": no valid trailer at byte " + (len - 17));
+      }
+      return raw;
     }
   }
 

