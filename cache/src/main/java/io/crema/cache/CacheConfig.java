@@ -206,7 +206,7 @@ public final class CacheConfig {
     private boolean checkpointCompression = true;
     private int shards = 1;
     private String aeronDirectory;
-    private int termLengthBytes = 1 << 20;
+    private int termLengthBytes = 16 << 20;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxKeyBytes = 64 * 1024;
     private int maxValueBytes = 1 << 20;
@@ -410,7 +410,11 @@ public final class CacheConfig {
       return this;
     }
 
-    /** Aeron term length (power of two, 64 KiB to 64 MiB). Default 1 MiB. */
+    /**
+     * Aeron term length (power of two, 64 KiB to 64 MiB). The largest message is an eighth of it,
+     * and one entry (key + value + about 4 KiB) must fit in a message. Default 16 MiB (term files
+     * are sparse).
+     */
     public Builder termLengthBytes(int v) {
       once("termLengthBytes");
       if (v < (64 << 10) || v > (64 << 20) || Integer.bitCount(v) != 1) {
@@ -467,6 +471,19 @@ public final class CacheConfig {
       }
       if (leaseReads && !checkQuorum) {
         throw bad("leaseReads", true, "requires checkQuorum(true)");
+      }
+      long maxMessage = termLengthBytes / 8;
+      if ((long) maxKeyBytes + maxValueBytes + 4096 > maxMessage) {
+        throw bad(
+            "termLengthBytes",
+            termLengthBytes,
+            "its largest message ("
+                + maxMessage
+                + " bytes) cannot carry the largest entry (maxKeyBytes "
+                + maxKeyBytes
+                + " + maxValueBytes "
+                + maxValueBytes
+                + " + 4096): raise termLengthBytes or lower the limits");
       }
       if (seedNodes.containsKey(nodeId)) {
         throw bad(

@@ -22,6 +22,14 @@ public interface Transport extends AutoCloseable {
    */
   boolean send(Message message);
 
+  /**
+   * The largest message this transport carries, in encoded bytes; larger ones are dropped. The host
+   * keeps appends (and refuses commands) below it. Default: no limit.
+   */
+  default int maxMessageBytes() {
+    return Integer.MAX_VALUE;
+  }
+
   /** Flushes queued messages (transports may batch per peer until here). */
   default void flush() {}
 

@@ -24,6 +24,11 @@ final class Forwarding {
   private final ResultCodec codec;
   private final long timeoutNs;
   private final Long2ObjectHashMap<Waiting> waiting = new Long2ObjectHashMap<>();
+
+  /** Answers the transport refused (back-pressure): sent again on the next duty cycles. */
+  private final java.util.ArrayDeque<Message> unsentResponses = new java.util.ArrayDeque<>();
+
+  private static final int MAX_UNSENT_RESPONSES = 1 << 16;
   private long nextId = 1;
 
   Forwarding(long nodeId, Transport transport, ResultCodec codec, long timeoutNs) {
@@ -99,7 +104,25 @@ final class Forwarding {
           .index(leader)
           .payload(text.getBytes(StandardCharsets.UTF_8));
     }
-    transport.send(b.build());
+    Message response = b.build();
+    if (!unsentResponses.isEmpty() || !transport.send(response)) {
+      // Unlike Raft messages, an answer is not sent again by anyone: keep it and retry.
+      if (unsentResponses.size() == MAX_UNSENT_RESPONSES) {
+        unsentResponses.pollFirst();
+      }
+      unsentResponses.addLast(response);
+    }
+  }
+
+  /** Sends the answers held back by back-pressure, in order, until the transport refuses again. */
+  int resendResponses() {
+    int n = 0;
+    Message m;
+    while ((m = unsentResponses.peekFirst()) != null && transport.send(m)) {
+      unsentResponses.pollFirst();
+      n++;
+    }
+    return n;
   }
 
   /** Follower side: the leader answered. */

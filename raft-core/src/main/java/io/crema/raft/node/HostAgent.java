@@ -110,7 +110,8 @@ final class HostAgent implements Agent {
       return 0;
     }
     nowNs = config.clock().nanoTime();
-    int work = drainCommands();
+    int work = forwarding.resendResponses();
+    work += drainCommands();
     work += flushClientBatches();
     work += transport.poll(onMessage, POLL_LIMIT);
     work += tickIfDue();

@@ -123,7 +123,7 @@ public final class HostConfig {
         .preVote(preVote)
         .checkQuorum(checkQuorum)
         .readOnlyOption(readOnlyOption)
-        .maxSizePerMsg(maxSizePerMsg)
+        .maxSizePerMsg(Math.min(maxSizePerMsg, maxCommandBytes()))
         .maxInflightMsgs(maxInflightMsgs)
         .maxUncommittedEntriesSize(maxUncommittedBytes)
         .randomSeed(nodeId * 1_000_003L + groupId)
@@ -133,6 +133,11 @@ public final class HostConfig {
 
   public long nodeId() {
     return nodeId;
+  }
+
+  /** The largest command (and append payload) the transport can carry, leaving 4 KiB of framing. */
+  public int maxCommandBytes() {
+    return Math.max(1024, transport.maxMessageBytes() - 4096);
   }
 
   public long tickIntervalNs() {

@@ -195,6 +195,19 @@ public final class RaftHost implements AutoCloseable {
           new RaftOperationException(Reason.INVALID, groupId, 0, "command must not be null"));
       return f;
     }
+    if (command.length > config.maxCommandBytes()) {
+      f.completeExceptionally(
+          new RaftOperationException(
+              Reason.INVALID,
+              groupId,
+              0,
+              "command of "
+                  + command.length
+                  + " bytes is larger than the transport carries ("
+                  + config.maxCommandBytes()
+                  + " bytes)"));
+      return f;
+    }
     Group.Proposal p = new Group.Proposal(command, f, config.clock().nanoTime());
     if (viaLeader) {
       submit(f, groupId, h -> h.addProposalViaLeader(groupId, p));

@@ -245,8 +245,10 @@ public final class AeronTransport implements Transport {
   }
 
   /** The largest encoded message (record) this transport sends; larger ones are dropped. */
+  @Override
   public int maxMessageBytes() {
-    return peerArray.length == 0 ? 0 : peerArray[0].maxRecordLength();
+    // With no peers nothing is sent: no limit applies.
+    return peerArray.length == 0 ? Integer.MAX_VALUE : peerArray[0].maxRecordLength();
   }
 
   /** Fault injection: drops messages to and frames from this peer until unblocked. */
