@@ -59,6 +59,8 @@ final class HostAgent implements Agent {
   private final List<Ready> readies = new ArrayList<>();
   private final List<long[]> compactions = new ArrayList<>();
   private final LogBatch batch = new LogBatch();
+  private final List<Long> failedGroups = new ArrayList<>();
+  private static final System.Logger LOG = System.getLogger(HostAgent.class.getName());
   private final Transport.Handler onMessage = this::onMessage;
   private final java.util.Map<Long, Long> peerHeardNs = new java.util.HashMap<>();
   private final java.util.TreeSet<Long> peers = new java.util.TreeSet<>();
@@ -427,13 +429,41 @@ final class HostAgent implements Agent {
       for (Message m : rd.messagesAfterPersist()) {
         send(g, m);
       }
-      if (rd.snapshot() != null) {
-        installSnapshot(g, rd.snapshot());
+      try {
+        if (rd.snapshot() != null) {
+          installSnapshot(g, rd.snapshot());
+        }
+        g.applyCommitted(rd, nowNs);
+      } catch (RuntimeException e) {
+        // The state machine broke its contract (apply must not fail): this replica can no longer
+        // follow the log, so the group stops here; the node's other groups go on.
+        failedGroups.add(g.id);
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "group " + g.id + " on node " + config.nodeId() + " stopped: applying failed",
+            e);
+        continue;
       }
-      g.applyCommitted(rd, nowNs);
       g.node.advance(rd);
       g.view.update(g.node, g.appliedIndex);
     }
+    for (long id : failedGroups) {
+      Group g = groups.get(id);
+      if (g != null) {
+        g.failAllWaiting(
+            new RaftOperationException(
+                Reason.INTERNAL,
+                id,
+                "group "
+                    + id
+                    + " stopped on node "
+                    + config.nodeId()
+                    + ": its state machine failed",
+                null));
+        stopGroup(id);
+      }
+    }
+    failedGroups.clear();
     return readies.size();
   }
 

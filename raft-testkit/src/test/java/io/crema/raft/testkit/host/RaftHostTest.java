@@ -247,6 +247,40 @@ class RaftHostTest {
     assertTrue(refused > 0, "no proposal was refused with a queue of 4");
   }
 
+  /** A state machine that throws stops its group on that node only; others keep going. */
+  @Test
+  void failingStateMachineStopsOnlyItsGroup() throws Exception {
+    cluster = new HostCluster(1, b -> {});
+    awaitLeader();
+    io.crema.raft.node.RaftHost host = cluster.host(1);
+    io.crema.raft.StateMachine broken =
+        new io.crema.raft.StateMachine() {
+          @Override
+          public void apply(java.util.List<io.crema.raft.Entry> entries, Object[] results) {
+            for (io.crema.raft.Entry e : entries) {
+              if (e.data().length > 0) {
+                throw new IllegalStateException("boom at " + e.index());
+              }
+            }
+          }
+
+          @Override
+          public Snapshot snapshot() {
+            return out -> {};
+          }
+
+          @Override
+          public void restore(io.crema.raft.SnapshotMeta meta, java.io.InputStream in) {}
+        };
+    get(host.startGroup(7, broken, 1));
+    Await.until(() -> host.view(7) != null && host.view(7).isLeader(), WAIT, "group 7 leader");
+    RaftOperationException e = failure(host.propose(7, KvStateMachine.put("x", "y")));
+    assertEquals(RaftOperationException.Reason.INTERNAL, e.reason());
+    Await.until(() -> host.view(7) == null, WAIT, "group 7 stopped");
+    // Group 0 on the same host still works.
+    assertNull(get(host.propose(0, KvStateMachine.put("still", "alive"))));
+  }
+
   /** Operations on a group that is not hosted fail clearly. */
   @Test
   void unknownGroupAndClosedHost() throws Exception {
