@@ -174,11 +174,70 @@ public final class FileSnapshotStore implements SnapshotStore {
     }
   }
 
+  /** Starts disk write-back of snapshot files early, so the final fsync has little left to do. */
+  private static final java.util.concurrent.ExecutorService WRITE_BACK =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "crema-snapshot-writeback");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static final long WRITE_BACK_EVERY_BYTES = 4L << 20;
+
+  /**
+   * Counts bytes written and, every few MiB, asks the OS (on another thread) to write back what is
+   * there, overlapping disk I/O with serialisation and compression.
+   */
+  private static final class WriteBackStream extends java.io.FilterOutputStream {
+    private final FileChannel channel;
+    private long written;
+    private long lastWriteBack;
+    private java.util.concurrent.Future<?> pending;
+
+    WriteBackStream(FileOutputStream file) {
+      super(file);
+      this.channel = file.getChannel();
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      written += len;
+      if (written - lastWriteBack >= WRITE_BACK_EVERY_BYTES
+          && (pending == null || pending.isDone())) {
+        lastWriteBack = written;
+        pending =
+            WRITE_BACK.submit(
+                () -> {
+                  channel.force(false);
+                  return null;
+                });
+      }
+    }
+
+    /** Waits for a write-back under way; its failure fails the commit. */
+    void awaitWriteBack() throws IOException {
+      if (pending == null) {
+        return;
+      }
+      try {
+        pending.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while syncing a snapshot");
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IOException("syncing the snapshot file failed", e.getCause());
+      }
+    }
+  }
+
   private final class FileWriter implements Writer {
     private final SnapshotMeta meta;
     private final Path dir;
     private final Path tmp;
     private final FileOutputStream file;
+    private final WriteBackStream writeBack;
     private final BlockOutputStream blocks;
     private boolean done;
 
@@ -188,6 +247,7 @@ public final class FileSnapshotStore implements SnapshotStore {
       this.tmp = tmp;
       OpenWriters.OPEN.add(tmp);
       this.file = new FileOutputStream(tmp.toFile());
+      this.writeBack = new WriteBackStream(file);
       boolean ok = false;
       try {
         byte[] header =
@@ -196,7 +256,8 @@ public final class FileSnapshotStore implements SnapshotStore {
         CRC32 crc = new CRC32();
         crc.update(header);
         file.write(header);
-        this.blocks = new BlockOutputStream(file, crc, config.compression(), config.blockBytes());
+        this.blocks =
+            new BlockOutputStream(writeBack, crc, config.compression(), config.blockBytes());
         ok = true;
       } finally {
         if (!ok) {
@@ -216,6 +277,7 @@ public final class FileSnapshotStore implements SnapshotStore {
         throw new IOException("snapshot writer already committed or closed");
       }
       blocks.finish();
+      writeBack.awaitWriteBack();
       file.getFD().sync();
       file.close();
       Path target = dir.resolve(fileName(meta));

@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * first records the key's value as of the capture (its "pre-image", or {@link #ABSENT}) here, once;
  * and Caffeine's clock is held at the capture's log time so that Caffeine does not hide or expire
  * entries the snapshot needs. The writer then emits (1) every live entry whose key has no pre-image
- * and whose version is at most the captured index, and (2) every present pre-image. An entry can be
- * emitted twice (read live in (1), changed later, emitted again from its pre-image with the same
- * contents); restore overwrites, so that is harmless.
+ * whose version is at most the captured index (a key changed since carries a newer version), and
+ * (2) every present pre-image. An entry can be emitted twice (read live in (1), changed later,
+ * emitted again from its pre-image with the same contents); restore overwrites, so that is
+ * harmless.
  */
 final class SnapshotCapture implements StateMachine.Snapshot {
   /** Pre-image of a key that did not exist at capture time. */
@@ -70,7 +71,9 @@ final class SnapshotCapture implements StateMachine.Snapshot {
       for (Map.Entry<Key, StoredValue> e : state.map.entrySet()) {
         Key k = e.getKey();
         StoredValue v = e.getValue();
-        if (v.version <= index && !v.isExpiredAt(logTimeMs) && !preimages.containsKey(k)) {
+        // A key changed since the capture carries a newer version (the log index that wrote it),
+        // so the version test alone skips it; its pre-image is written below.
+        if (v.version <= index && !v.isExpiredAt(logTimeMs)) {
           w.entry(k, v);
         }
       }
