@@ -1,0 +1,181 @@
+package io.crema.benchmarks.cache;
+
+import io.crema.cache.CacheConfig;
+import io.crema.cache.DistributedCache;
+import io.crema.cache.examples.LoopbackPorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Put latency under a steady open-loop load (about half the peak of {@link
+ * ShardThroughputBenchmark}): the same 3-node cluster (Aeron, Chronicle synced per batch), puts
+ * sent at {@code rate} per second spread over the nodes for 3 s per iteration, latency measured
+ * from send to acknowledgement (coordinated omission avoided: a put's clock starts at its scheduled
+ * send time). Reports p50, p99 and p99.9 in microseconds as secondary results.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar PutLatencyBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xms2g",
+      "-Xmx2g",
+      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
+      "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+      "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED",
+      "-Dchronicle.analytics.disable=true",
+      "-Dchronicle.announcer.disable=true",
+      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+    })
+public class PutLatencyBenchmark {
+  private static final long RUN_NS = TimeUnit.SECONDS.toNanos(3);
+
+  /** Puts per second offered. */
+  @Param({"90000"})
+  public int rate;
+
+  @Param({"1"})
+  public int shards;
+
+  private final DistributedCache[] nodes = new DistributedCache[3];
+  private Path dir;
+  private final byte[] value = new byte[16];
+
+  /** Latency percentiles of one iteration, in microseconds. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Latency {
+    public double p50Micros;
+    public double p99Micros;
+    public double p999Micros;
+    public long failed;
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    dir = Files.createTempDirectory("crema-latency-bench");
+    int[] ports = LoopbackPorts.free(3);
+    for (int i = 0; i < 3; i++) {
+      CacheConfig.Builder b =
+          CacheConfig.builder()
+              .nodeId(i + 1)
+              .raftAddress("127.0.0.1:" + ports[i])
+              .storage(CacheConfig.StorageType.CHRONICLE)
+              .dataDirectory(dir.resolve("node-" + (i + 1)))
+              .shards(shards)
+              .maxBytes(1L << 30)
+              .requestTimeout(Duration.ofSeconds(30));
+      for (int j = 0; j < 3; j++) {
+        if (j != i) {
+          b.seedNode(j + 1, "127.0.0.1:" + ports[j]);
+        }
+      }
+      nodes[i] = DistributedCache.create(b.build());
+    }
+    for (DistributedCache n : nodes) {
+      n.start().join();
+    }
+    for (int i = 0; i < 3_000; i++) {
+      nodes[i % 3].put(key(i), value).get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static byte[] key(int i) {
+    return String.format("key-%012d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    for (DistributedCache n : nodes) {
+      n.shutdown();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /**
+   * Offers puts at {@code rate}/s for 3 s and records each one's latency from its scheduled time.
+   */
+  @Benchmark
+  public void steadyLoad(Latency out) {
+    ConcurrentHistogram h = new ConcurrentHistogram(60_000_000_000L, 3);
+    ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    long start = System.nanoTime();
+    long intervalNs = 1_000_000_000L / rate;
+    long sent = 0;
+    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    while (true) {
+      long now = System.nanoTime();
+      long due = (now - start) / intervalNs;
+      if (now - start >= RUN_NS) {
+        break;
+      }
+      while (sent <= due) {
+        long scheduled = start + sent * intervalNs;
+        int i = (int) (sent % 3_000);
+        java.util.concurrent.CompletableFuture<Void> f;
+        try {
+          f = nodes[(int) (sent % 3)].put(key(i), value);
+        } catch (RuntimeException e) {
+          // Back-pressure: the offered load is above what the cluster absorbs.
+          errors.add(e);
+          done.incrementAndGet();
+          sent++;
+          continue;
+        }
+        f.whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                errors.add(e);
+              } else {
+                h.recordValue(Math.max(0, System.nanoTime() - scheduled));
+              }
+              done.incrementAndGet();
+            });
+        sent++;
+      }
+      LockSupport.parkNanos(50_000);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (done.get() < sent && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(1_000_000);
+    }
+    out.p50Micros = h.getValueAtPercentile(50) / 1000.0;
+    out.p99Micros = h.getValueAtPercentile(99) / 1000.0;
+    out.p999Micros = h.getValueAtPercentile(99.9) / 1000.0;
+    out.failed = errors.size();
+  }
+}
