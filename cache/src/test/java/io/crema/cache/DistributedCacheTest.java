@@ -84,6 +84,11 @@ class DistributedCacheTest {
         assertThrows(InvalidRequestException.class, () -> n.put("k".getBytes(), new byte[1025]));
     assertTrue(
         big.getMessage().contains("1025") && big.getMessage().contains("1024"), big.getMessage());
+    InvalidRequestException bigKey =
+        assertThrows(InvalidRequestException.class, () -> n.put(new byte[65537], "v".getBytes()));
+    assertTrue(
+        bigKey.getMessage().contains("65537") && bigKey.getMessage().contains("65536"),
+        bigKey.getMessage());
     InvalidRequestException ttl =
         assertThrows(InvalidRequestException.class, () -> n.put("k", "v", Duration.ofSeconds(-1)));
     assertTrue(ttl.getMessage().contains("ttl"), ttl.getMessage());
