@@ -73,7 +73,9 @@ class IdleTrafficTest {
         "idle traffic: 64 shards / 1 shard = %.2f; without quiescence 64 shards cost %.0fx%n",
         many / one, heartbeating / many);
     assertTrue(many <= 2 * one + 50, "64 idle shards: " + many + "/s vs 1 idle shard: " + one);
-    // The measurement sees heartbeats when they are there: 64 groups without quiescence.
-    assertTrue(heartbeating > 10 * many, "without quiescence: " + heartbeating + "/s");
+    // The measurement sees heartbeats when they are there: 64 groups without quiescence (their
+    // heartbeats to a peer travel coalesced, one message per duty cycle, so they cost a few times
+    // the quiescent traffic, not 64 times).
+    assertTrue(heartbeating > 2 * many, "without quiescence: " + heartbeating + "/s");
   }
 }

@@ -51,7 +51,12 @@ public enum MessageType {
    */
   CLIENT_RESPONSE(false),
   /** Host: node-level liveness ping, one per peer per interval whatever the number of groups. */
-  PING(false);
+  PING(false),
+  /**
+   * Host: the heartbeats and heartbeat responses of many groups to one peer in one duty cycle,
+   * coalesced into one message ({@code payload}); unpacked by the receiving host.
+   */
+  HEARTBEAT_BATCH(false);
 
   private static final MessageType[] VALUES = values();
   private final boolean local;
@@ -68,7 +73,8 @@ public enum MessageType {
         || this == SNAPSHOT_CHUNK_ACK
         || this == CLIENT_REQUEST
         || this == CLIENT_RESPONSE
-        || this == PING;
+        || this == PING
+        || this == HEARTBEAT_BATCH;
   }
 
   /** Whether this kind never leaves the node. */

@@ -54,6 +54,7 @@ final class HostAgent implements Agent {
   private final Long2ObjectHashMap<GroupView> views;
   private final SnapshotTransfers transfers;
   private final Forwarding forwarding;
+  private final HeartbeatCoalescer heartbeats;
   private final List<Group> dirty = new ArrayList<>();
   private final List<Group> readyGroups = new ArrayList<>();
   private final List<Ready> readies = new ArrayList<>();
@@ -87,6 +88,7 @@ final class HostAgent implements Agent {
             config.snapshotChunkBytes(),
             config.requestTimeoutNs() / 2,
             groups::get);
+    this.heartbeats = new HeartbeatCoalescer(config.nodeId(), transport);
     this.forwarding =
         new Forwarding(config.nodeId(), transport, config.resultCodec(), config.requestTimeoutNs());
     this.nextTickNs = config.clock().nanoTime() + config.tickIntervalNs();
@@ -118,6 +120,7 @@ final class HostAgent implements Agent {
     work += transport.poll(onMessage, POLL_LIMIT);
     work += tickIfDue();
     work += processReadies();
+    heartbeats.flush();
     transport.flush();
     return work;
   }
@@ -299,6 +302,18 @@ final class HostAgent implements Agent {
     if (m.type() == MessageType.PING) {
       return;
     }
+    if (m.type() == MessageType.HEARTBEAT_BATCH) {
+      List<Message> unpacked;
+      try {
+        unpacked = HeartbeatCoalescer.decode(m);
+      } catch (IllegalArgumentException e) {
+        return; // malformed: dropped, Raft sends heartbeats again
+      }
+      for (Message h : unpacked) {
+        onMessage(h);
+      }
+      return;
+    }
     Group g = groups.get(m.groupId());
     if (g == null) {
       return;
@@ -470,6 +485,10 @@ final class HostAgent implements Agent {
   private void send(Group g, Message m) {
     if (m.type() == MessageType.SNAPSHOT) {
       transfers.send(g, m, nowNs);
+      return;
+    }
+    if (HeartbeatCoalescer.coalesces(m.type())) {
+      heartbeats.add(m);
       return;
     }
     if (!transport.send(m) && m.type() == MessageType.APPEND) {
