@@ -1,16 +1,9 @@
 package io.crema.benchmarks.cache;
 
-import io.crema.cache.CacheConfig;
 import io.crema.cache.DistributedCache;
-import io.crema.cache.examples.LoopbackPorts;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -69,8 +62,8 @@ public class PutLatencyBenchmark {
   @Param({"1"})
   public int shards;
 
-  private final DistributedCache[] nodes = new DistributedCache[3];
-  private Path dir;
+  private BenchCluster cluster;
+  private DistributedCache[] nodes;
   private final byte[] value = new byte[16];
 
   /** Latency percentiles of one iteration, in microseconds. */
@@ -85,45 +78,20 @@ public class PutLatencyBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    dir = Files.createTempDirectory("crema-latency-bench");
-    int[] ports = LoopbackPorts.free(3);
-    for (int i = 0; i < 3; i++) {
-      CacheConfig.Builder b =
-          CacheConfig.builder()
-              .nodeId(i + 1)
-              .raftAddress("127.0.0.1:" + ports[i])
-              .storage(CacheConfig.StorageType.CHRONICLE)
-              .dataDirectory(dir.resolve("node-" + (i + 1)))
-              .shards(shards)
-              .maxBytes(1L << 30)
-              .requestTimeout(Duration.ofSeconds(30));
-      for (int j = 0; j < 3; j++) {
-        if (j != i) {
-          b.seedNode(j + 1, "127.0.0.1:" + ports[j]);
-        }
-      }
-      nodes[i] = DistributedCache.create(b.build());
-    }
-    for (DistributedCache n : nodes) {
-      n.start().join();
-    }
+    cluster = new BenchCluster(shards);
+    nodes = cluster.nodes;
     for (int i = 0; i < 3_000; i++) {
       nodes[i % 3].put(key(i), value).get(60, TimeUnit.SECONDS);
     }
   }
 
   private static byte[] key(int i) {
-    return String.format("key-%012d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return BenchCluster.key(i);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    for (DistributedCache n : nodes) {
-      n.shutdown();
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    cluster.close();
   }
 
   /**

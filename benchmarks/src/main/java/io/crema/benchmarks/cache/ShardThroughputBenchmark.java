@@ -1,15 +1,8 @@
 package io.crema.benchmarks.cache;
 
-import io.crema.cache.CacheConfig;
 import io.crema.cache.DistributedCache;
-import io.crema.cache.examples.LoopbackPorts;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -63,39 +56,19 @@ public class ShardThroughputBenchmark {
   @Param({"1", "4", "16"})
   public int shards;
 
-  private final DistributedCache[] nodes = new DistributedCache[3];
+  private BenchCluster cluster;
+  private DistributedCache[] nodes;
   private final byte[][] keys = new byte[IN_FLIGHT][];
   private final byte[] value = new byte[16];
   private final CompletableFuture<?>[] inFlight = new CompletableFuture<?>[IN_FLIGHT];
-  private Path dir;
   private int round;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    dir = Files.createTempDirectory("crema-shard-bench");
-    int[] ports = LoopbackPorts.free(3);
-    for (int i = 0; i < 3; i++) {
-      CacheConfig.Builder b =
-          CacheConfig.builder()
-              .nodeId(i + 1)
-              .raftAddress("127.0.0.1:" + ports[i])
-              .storage(CacheConfig.StorageType.CHRONICLE)
-              .dataDirectory(dir.resolve("node-" + (i + 1)))
-              .shards(shards)
-              .maxBytes(1L << 30)
-              .requestTimeout(Duration.ofSeconds(30));
-      for (int j = 0; j < 3; j++) {
-        if (j != i) {
-          b.seedNode(j + 1, "127.0.0.1:" + ports[j]);
-        }
-      }
-      nodes[i] = DistributedCache.create(b.build());
-    }
-    for (DistributedCache n : nodes) {
-      n.start().join();
-    }
+    cluster = new BenchCluster(shards);
+    nodes = cluster.nodes;
     for (int i = 0; i < IN_FLIGHT; i++) {
-      keys[i] = String.format("key-%012d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      keys[i] = BenchCluster.key(i);
     }
     // Wait until every shard has a leader: one put per key's shard.
     for (int i = 0; i < IN_FLIGHT; i++) {
@@ -105,12 +78,7 @@ public class ShardThroughputBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    for (DistributedCache n : nodes) {
-      n.shutdown();
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    cluster.close();
   }
 
   /** {@value #IN_FLIGHT} puts through all three nodes, all awaited. */

@@ -1,0 +1,56 @@
+package io.crema.benchmarks.cache;
+
+import io.crema.cache.CacheConfig;
+import io.crema.cache.DistributedCache;
+import io.crema.cache.examples.LoopbackPorts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Three cache nodes in one JVM for the cache benchmarks: Aeron loopback, Chronicle logs. */
+final class BenchCluster implements AutoCloseable {
+  final DistributedCache[] nodes = new DistributedCache[3];
+  private final Path dir;
+
+  BenchCluster(int shards) throws IOException {
+    dir = Files.createTempDirectory("crema-cache-bench");
+    int[] ports = LoopbackPorts.free(3);
+    for (int i = 0; i < 3; i++) {
+      CacheConfig.Builder b =
+          CacheConfig.builder()
+              .nodeId(i + 1)
+              .raftAddress("127.0.0.1:" + ports[i])
+              .storage(CacheConfig.StorageType.CHRONICLE)
+              .dataDirectory(dir.resolve("node-" + (i + 1)))
+              .shards(shards)
+              .maxBytes(1L << 30)
+              .requestTimeout(Duration.ofSeconds(30));
+      for (int j = 0; j < 3; j++) {
+        if (j != i) {
+          b.seedNode(j + 1, "127.0.0.1:" + ports[j]);
+        }
+      }
+      nodes[i] = DistributedCache.create(b.build());
+    }
+    for (DistributedCache n : nodes) {
+      n.start().join();
+    }
+  }
+
+  static byte[] key(int i) {
+    return String.format("key-%012d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (DistributedCache n : nodes) {
+      n.shutdown();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
