@@ -45,7 +45,7 @@ final class FollowerBehaviour implements RoleBehaviour {
         break;
       case TRANSFER_LEADER:
         if (r.lead != 0) {
-          r.send(m.toBuilder().to(r.lead).term(0).build());
+          r.send(r.msg(MessageType.TRANSFER_LEADER).to(r.lead).context(m.context()).build());
         }
         break;
       case TIMEOUT_NOW:
@@ -58,12 +58,7 @@ final class FollowerBehaviour implements RoleBehaviour {
           // could not reach its requester, so refuse and let it retry.
           r.rejectRead(m.from(), m.context());
         } else {
-          r.send(
-              Message.builder(MessageType.READ_INDEX)
-                  .to(r.lead)
-                  .term(0)
-                  .context(m.context())
-                  .build());
+          r.send(r.msg(MessageType.READ_INDEX).to(r.lead).term(0).context(m.context()).build());
         }
         break;
       case READ_INDEX_RESPONSE:

@@ -197,10 +197,6 @@ final class LeaderBehaviour implements RoleBehaviour {
         });
   }
 
-  boolean maybeSendAppend(Raft r, long to, boolean sendIfEmpty) {
-    return sendAppend(r, to, sendIfEmpty);
-  }
-
   /** Sends the next append to a peer if its progress allows. Returns true if a message was sent. */
   boolean sendAppend(Raft r, long to, boolean sendIfEmpty) {
     return sendAppend(r, to, sendIfEmpty, false);
@@ -244,7 +240,7 @@ final class LeaderBehaviour implements RoleBehaviour {
       bytes += e.sizeBytes();
     }
     r.send(
-        Message.builder(MessageType.APPEND)
+        r.msg(MessageType.APPEND)
             .to(to)
             .term(r.term)
             .index(prevIndex)
@@ -271,7 +267,7 @@ final class LeaderBehaviour implements RoleBehaviour {
               + r.log.firstIndex()
               + ")");
     }
-    r.send(Message.builder(MessageType.SNAPSHOT).to(to).term(r.term).snapshot(snap).build());
+    r.send(r.msg(MessageType.SNAPSHOT).to(to).term(r.term).snapshot(snap).build());
     pr.becomeSnapshot(snap.index());
     return true;
   }
@@ -291,7 +287,7 @@ final class LeaderBehaviour implements RoleBehaviour {
         (pid, p) -> {
           if (pid != r.id) {
             r.send(
-                Message.builder(MessageType.HEARTBEAT)
+                r.msg(MessageType.HEARTBEAT)
                     .to(pid)
                     .term(r.term)
                     .commit(Math.min(p.match(), r.log.committed()))
@@ -404,7 +400,7 @@ final class LeaderBehaviour implements RoleBehaviour {
       r.readStates.add(new ReadState(index, requestId));
     } else {
       r.send(
-          Message.builder(MessageType.READ_INDEX_RESPONSE)
+          r.msg(MessageType.READ_INDEX_RESPONSE)
               .to(from)
               .term(r.term)
               .index(index)
@@ -465,6 +461,6 @@ final class LeaderBehaviour implements RoleBehaviour {
   }
 
   private void sendTimeoutNow(Raft r, long to) {
-    r.send(Message.builder(MessageType.TIMEOUT_NOW).to(to).term(r.term).build());
+    r.send(r.msg(MessageType.TIMEOUT_NOW).to(to).term(r.term).build());
   }
 }

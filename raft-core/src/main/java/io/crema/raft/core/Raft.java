@@ -388,7 +388,7 @@ final class Raft {
         continue;
       }
       send(
-          Message.builder(type)
+          msg(type)
               .to(voter)
               .term(voteTerm)
               .index(lastIndex)
@@ -409,15 +409,19 @@ final class Raft {
 
   /** A reply to m: addressed to its sender, stamped with our term. */
   Message.Builder reply(Message m, MessageType type) {
-    return Message.builder(type).to(m.from()).term(term);
+    return msg(type).to(m.from()).term(term);
+  }
+
+  /** A message of this group from this node (every outgoing message starts here). */
+  Message.Builder msg(MessageType type) {
+    return Message.builder(type).groupId(groupId).from(id);
   }
 
   /**
-   * Queues a message. Leader replication traffic goes out at once; everything else (votes,
-   * acknowledgements) only after the writes it depends on are durable.
+   * Queues a message built with {@link #msg}. Leader replication traffic goes out at once;
+   * everything else (votes, acknowledgements) only after the writes it depends on are durable.
    */
-  void send(Message m) {
-    Message out = m.toBuilder().groupId(groupId).from(id).build();
+  void send(Message out) {
     switch (out.type()) {
       case APPEND:
       case HEARTBEAT:
@@ -439,7 +443,7 @@ final class Raft {
       readStates.add(new ReadState(-1, requestId));
     } else {
       send(
-          Message.builder(MessageType.READ_INDEX_RESPONSE)
+          msg(MessageType.READ_INDEX_RESPONSE)
               .to(from)
               .term(term)
               .reject(true)
@@ -493,7 +497,7 @@ final class Raft {
       tracker.visit(
           (pid, p) -> {
             if (pid != id) {
-              LeaderBehaviour.INSTANCE.maybeSendAppend(this, pid, false);
+              LeaderBehaviour.INSTANCE.sendAppend(this, pid, false);
             }
           });
     }

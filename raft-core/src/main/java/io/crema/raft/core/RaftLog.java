@@ -14,8 +14,6 @@ import java.util.List;
  * <p>Invariant: applied <= applying <= committed <= lastIndex.
  */
 final class RaftLog {
-  static final long NO_LIMIT = Long.MAX_VALUE;
-
   private final LogReader storage;
   private final UnstableLog unstable;
   private final long maxApplyBytes;

@@ -282,10 +282,6 @@ final class SnapshotTransfers {
     receivers.entrySet().removeIf(e -> e.getKey().groupId() == groupId && abort(e.getValue()));
   }
 
-  int active() {
-    return senders.size() + receivers.size();
-  }
-
   private static boolean close(Sender s) {
     if (s != null && s.in != null) {
       try {

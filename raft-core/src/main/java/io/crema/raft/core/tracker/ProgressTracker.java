@@ -122,14 +122,4 @@ public final class ProgressTracker {
   public VoteResult tallyVotes() {
     return config.voters().voteResult(voteLookup);
   }
-
-  public int grantedVotes() {
-    int n = 0;
-    for (Map.Entry<Long, Boolean> e : votes.entrySet()) {
-      if (e.getValue() && isVoter(e.getKey())) {
-        n++;
-      }
-    }
-    return n;
-  }
 }
