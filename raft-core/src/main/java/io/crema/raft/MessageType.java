@@ -43,11 +43,14 @@ public enum MessageType {
    * {@code reject} aborts the transfer.
    */
   SNAPSHOT_CHUNK_ACK(false),
-  /** Host: a client command forwarded to the leader; {@code context} is the request id. */
+  /**
+   * Host: client commands forwarded to the leader, one per entry (index: request id, data: the
+   * command).
+   */
   CLIENT_REQUEST(false),
   /**
-   * Host: the outcome of a forwarded command: {@code payload} is the result; {@code reject} with
-   * {@code rejectHint} an error code and {@code index} the leader hint on failure.
+   * Host: the outcomes of forwarded commands, one per entry (index: request id, term: status, data:
+   * the encoded result or the failure).
    */
   CLIENT_RESPONSE(false),
   /** Host: node-level liveness ping, one per peer per interval whatever the number of groups. */

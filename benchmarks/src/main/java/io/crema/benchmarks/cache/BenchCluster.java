@@ -40,6 +40,26 @@ final class BenchCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The id of node {@code nodeId}'s event-loop thread (its host agent, which also runs its Aeron
+   * transport and its Chronicle log): where that node's share of the write path runs.
+   */
+  static long hostThreadId(int nodeId) {
+    String name = "crema-raft-host-" + nodeId;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(name)) {
+        return t.getId();
+      }
+    }
+    throw new IllegalStateException("no thread named " + name);
+  }
+
+  /** The node leading {@code shard}, as node 1 sees it (0 if unknown). */
+  long leaderOf(int shard) {
+    Long leader = nodes[0].multiraftCoordinator().shardLeaders().get(shard);
+    return leader == null ? 0 : leader;
+  }
+
   static byte[] key(int i) {
     return String.format("key-%012d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }

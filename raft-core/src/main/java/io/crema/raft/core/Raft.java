@@ -458,9 +458,18 @@ final class Raft {
   /** Leader: stamps and appends entries to its own log. */
   void appendEntries(List<Entry> ents) {
     long li = log.lastIndex();
-    List<Entry> stamped = new ArrayList<>(ents.size());
+    List<Entry> stamped = ents;
     for (int i = 0; i < ents.size(); i++) {
-      stamped.add(ents.get(i).withIndexAndTerm(li + 1 + i, term));
+      Entry e = ents.get(i);
+      if (e.index() != li + 1 + i || e.term() != term) {
+        if (stamped == ents) {
+          stamped = new ArrayList<>(ents.subList(0, i));
+        }
+        e = e.withIndexAndTerm(li + 1 + i, term);
+      }
+      if (stamped != ents) {
+        stamped.add(e);
+      }
     }
     log.append(stamped);
     // The leader's own match moves only once the append is durable (see advance()).

@@ -95,9 +95,11 @@ public final class RaftNode {
     if (commands.isEmpty()) {
       return;
     }
+    // Built at the positions they will take, so appending does not copy them.
     List<Entry> ents = new ArrayList<>(commands.size());
+    long next = raft.log.lastIndex() + 1;
     for (byte[] c : commands) {
-      ents.add(new Entry(1, 1, EntryType.NORMAL, c));
+      ents.add(new Entry(next++, raft.term, EntryType.NORMAL, c));
     }
     LeaderBehaviour.INSTANCE.propose(raft, ents);
   }

@@ -1,44 +1,121 @@
 package io.crema.raft.node;
 
+import static io.crema.raft.EntryType.NORMAL;
+
+import io.crema.raft.Entry;
 import io.crema.raft.Message;
 import io.crema.raft.MessageType;
 import io.crema.raft.Transport;
 import io.crema.raft.node.RaftOperationException.Reason;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * Proposals made on a follower and carried to the leader over the transport: the follower sends
- * CLIENT_REQUEST and waits; the leader proposes it and answers CLIENT_RESPONSE with the encoded
- * result or the failure. A request without an answer in time fails with TIMEOUT (it may or may not
- * have been applied: make retried commands idempotent, as the cache does with request ids).
+ * Proposals made on a follower and carried to the leader over the transport. The follower gathers
+ * the commands of one duty cycle for one group into one CLIENT_REQUEST (each command an entry whose
+ * index is its request id) and waits; the leader proposes each and answers, again one
+ * CLIENT_RESPONSE per group and peer per duty cycle, with one entry per request: its index the
+ * request id, its term the {@code STATUS_*} code and its data the encoded result or the failure. A
+ * request without an answer in time fails with TIMEOUT (it may or may not have been applied: make
+ * retried commands idempotent, as the cache does with request ids).
  */
 final class Forwarding {
   private record Waiting(CompletableFuture<Object> future, long groupId, long startNs) {}
+
+  /** Answer entry term: applied, the result is null. */
+  static final long STATUS_NULL = 1;
+
+  /** Answer entry term: applied, data is the encoded result. */
+  static final long STATUS_VALUE = 2;
+
+  /** Answer entry term: refused; data is reason ordinal (1 byte), leader hint (8), message. */
+  static final long STATUS_ERROR = 3;
+
+  /** Entries for one group and peer gathered during a duty cycle. */
+  private static final class Batch {
+    final MessageType type;
+    final long groupId;
+    final long peer;
+    List<Entry> entries = new ArrayList<>();
+    long bytes;
+
+    Batch(MessageType type, long groupId, long peer) {
+      this.type = type;
+      this.groupId = groupId;
+      this.peer = peer;
+    }
+  }
+
+  /**
+   * The leader's handle on one forwarded command: completing it (as the group does with every
+   * proposal's future) queues the answer to the follower.
+   */
+  private final class Answer extends CompletableFuture<Object> {
+    private final long peer;
+    private final long groupId;
+    private final long requestId;
+
+    Answer(long peer, long groupId, long requestId) {
+      this.peer = peer;
+      this.groupId = groupId;
+      this.requestId = requestId;
+    }
+
+    @Override
+    public boolean complete(Object value) {
+      boolean first = super.complete(value);
+      if (first) {
+        respond(peer, groupId, requestId, value, null);
+      }
+      return first;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable error) {
+      boolean first = super.completeExceptionally(error);
+      if (first) {
+        respond(peer, groupId, requestId, null, error);
+      }
+      return first;
+    }
+  }
+
+  private static final int ENTRY_OVERHEAD_BYTES = 32;
 
   private final long nodeId;
   private final Transport transport;
   private final ResultCodec codec;
   private final long timeoutNs;
+  private final long maxBatchBytes;
   private final Long2ObjectHashMap<Waiting> waiting = new Long2ObjectHashMap<>();
+  // peer -> group -> batch, for requests (follower side) and answers (leader side).
+  private final Long2ObjectHashMap<Long2ObjectHashMap<Batch>> requests = new Long2ObjectHashMap<>();
+  private final Long2ObjectHashMap<Long2ObjectHashMap<Batch>> answers = new Long2ObjectHashMap<>();
+  private final List<Batch> dirty = new ArrayList<>();
 
   /** Answers the transport refused (back-pressure): sent again on the next duty cycles. */
-  private final java.util.ArrayDeque<Message> unsentResponses = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Message> unsentResponses = new ArrayDeque<>();
 
   private static final int MAX_UNSENT_RESPONSES = 1 << 16;
   private long nextId = 1;
 
-  Forwarding(long nodeId, Transport transport, ResultCodec codec, long timeoutNs) {
+  Forwarding(
+      long nodeId, Transport transport, ResultCodec codec, long timeoutNs, long maxBatchBytes) {
     this.nodeId = nodeId;
     this.transport = transport;
     this.codec = codec;
     this.timeoutNs = timeoutNs;
+    this.maxBatchBytes = maxBatchBytes;
   }
 
-  /** Follower side: send the command to the leader this node knows. */
+  /** Follower side: queue the command for the leader this node knows (sent by {@link #flush}). */
   void forward(Group g, byte[] command, CompletableFuture<Object> f, long nowNs) {
     long leader = g.node.leader();
     if (leader == 0 || leader == nodeId) {
@@ -48,47 +125,103 @@ final class Forwarding {
       return;
     }
     long id = nextId++;
-    boolean sent =
-        transport.send(
-            Message.builder(MessageType.CLIENT_REQUEST)
-                .groupId(g.id)
-                .from(nodeId)
-                .to(leader)
-                .context(id)
-                .payload(command)
-                .build());
-    if (!sent) {
-      f.completeExceptionally(
-          new RaftOperationException(
-              Reason.BACK_PRESSURE,
-              g.id,
-              leader,
-              "could not send the command to leader " + leader));
+    waiting.put(id, new Waiting(f, g.id, nowNs));
+    add(requests, MessageType.CLIENT_REQUEST, leader, g.id, new Entry(id, 1, NORMAL, command));
+  }
+
+  private void add(
+      Long2ObjectHashMap<Long2ObjectHashMap<Batch>> batches,
+      MessageType type,
+      long peer,
+      long groupId,
+      Entry e) {
+    Long2ObjectHashMap<Batch> byGroup = batches.get(peer);
+    if (byGroup == null) {
+      byGroup = new Long2ObjectHashMap<>();
+      batches.put(peer, byGroup);
+    }
+    Batch b = byGroup.get(groupId);
+    if (b == null) {
+      b = new Batch(type, groupId, peer);
+      byGroup.put(groupId, b);
+    }
+    long size = e.data().length + ENTRY_OVERHEAD_BYTES;
+    if (!b.entries.isEmpty() && b.bytes + size > maxBatchBytes) {
+      send(b);
+    }
+    if (b.entries.isEmpty()) {
+      dirty.add(b);
+    }
+    b.entries.add(e);
+    b.bytes += size;
+  }
+
+  /** Sends every batch gathered this duty cycle (before the transport flushes). */
+  int flush() {
+    int n = dirty.size();
+    for (int i = 0; i < n; i++) {
+      Batch b = dirty.get(i);
+      if (!b.entries.isEmpty()) {
+        send(b);
+      }
+    }
+    dirty.clear();
+    return n;
+  }
+
+  private void send(Batch b) {
+    List<Entry> entries = b.entries;
+    // The transport may hand the message itself to the receiver: a new list for the next batch.
+    b.entries = new ArrayList<>();
+    b.bytes = 0;
+    Message m =
+        Message.builder(b.type).groupId(b.groupId).from(nodeId).to(b.peer).entries(entries).build();
+    if (b.type == MessageType.CLIENT_RESPONSE) {
+      if (!unsentResponses.isEmpty() || !transport.send(m)) {
+        // Unlike Raft messages, an answer is not sent again by anyone: keep it and retry.
+        if (unsentResponses.size() == MAX_UNSENT_RESPONSES) {
+          unsentResponses.pollFirst();
+        }
+        unsentResponses.addLast(m);
+      }
       return;
     }
-    waiting.put(id, new Waiting(f, g.id, nowNs));
+    if (!transport.send(m)) {
+      RaftOperationException e =
+          new RaftOperationException(
+              Reason.BACK_PRESSURE,
+              b.groupId,
+              b.peer,
+              "could not send " + entries.size() + " command(s) to leader " + b.peer);
+      for (Entry en : entries) {
+        Waiting w = waiting.remove(en.index());
+        if (w != null) {
+          w.future().completeExceptionally(e);
+        }
+      }
+    }
   }
 
-  /** Leader side: propose a forwarded command and answer when it is decided. */
+  /** Leader side: propose each forwarded command and answer when it is decided. */
   void onRequest(HostAgent host, Message m, long nowNs) {
-    CompletableFuture<Object> f = new CompletableFuture<>();
-    f.whenComplete((result, error) -> respond(m, result, error));
-    host.addProposal(m.groupId(), new Group.Proposal(m.payload(), f, nowNs));
+    for (Entry e : m.entries()) {
+      host.addProposal(
+          m.groupId(),
+          new Group.Proposal(e.data(), new Answer(m.from(), m.groupId(), e.index()), nowNs));
+    }
   }
 
-  private void respond(Message req, Object result, Throwable error) {
-    Message.Builder b =
-        Message.builder(MessageType.CLIENT_RESPONSE)
-            .groupId(req.groupId())
-            .from(nodeId)
-            .to(req.from())
-            .context(req.context());
+  private void respond(long peer, long groupId, long requestId, Object result, Throwable error) {
+    Entry answer = null;
     if (error == null) {
       try {
         byte[] bytes = codec.encode(result);
-        b.payload(bytes == null ? new byte[0] : bytes).commit(bytes == null ? 0 : 1);
+        answer =
+            bytes == null
+                ? new Entry(requestId, STATUS_NULL, NORMAL, EMPTY)
+                : new Entry(requestId, STATUS_VALUE, NORMAL, bytes);
       } catch (RuntimeException e) {
-        error = new RaftOperationException(Reason.INTERNAL, req.groupId(), e.getMessage(), e);
+        error = new RaftOperationException(Reason.INTERNAL, groupId, e.getMessage(), e);
       }
     }
     if (error != null) {
@@ -98,21 +231,15 @@ final class Forwarding {
               : Reason.INTERNAL;
       long leader =
           error instanceof RaftOperationException ? ((RaftOperationException) error).leader() : 0;
-      String text = String.valueOf(error.getMessage());
-      b.reject(true)
-          .rejectHint(reason.ordinal())
-          .index(leader)
-          .payload(text.getBytes(StandardCharsets.UTF_8));
+      byte[] text = String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8);
+      ByteBuffer data = ByteBuffer.allocate(1 + 8 + text.length);
+      data.put((byte) reason.ordinal()).putLong(leader).put(text);
+      answer = new Entry(requestId, STATUS_ERROR, NORMAL, data.array());
     }
-    Message response = b.build();
-    if (!unsentResponses.isEmpty() || !transport.send(response)) {
-      // Unlike Raft messages, an answer is not sent again by anyone: keep it and retry.
-      if (unsentResponses.size() == MAX_UNSENT_RESPONSES) {
-        unsentResponses.pollFirst();
-      }
-      unsentResponses.addLast(response);
-    }
+    add(answers, MessageType.CLIENT_RESPONSE, peer, groupId, answer);
   }
+
+  private static final byte[] EMPTY = new byte[0];
 
   /** Sends the answers held back by back-pressure, in order, until the transport refuses again. */
   int resendResponses() {
@@ -127,30 +254,34 @@ final class Forwarding {
 
   /** Follower side: the leader answered. */
   void onResponse(Message m) {
-    Waiting w = waiting.remove(m.context());
-    if (w == null) {
-      return;
+    for (Entry e : m.entries()) {
+      Waiting w = waiting.remove(e.index());
+      if (w != null) {
+        complete(m.from(), w, e);
+      }
     }
-    if (m.reject()) {
+  }
+
+  private void complete(long from, Waiting w, Entry e) {
+    if (e.term() == STATUS_ERROR) {
+      ByteBuffer data = ByteBuffer.wrap(e.data());
       Reason[] reasons = Reason.values();
-      int r = (int) m.rejectHint();
+      int r = data.remaining() >= 9 ? data.get() : -1;
+      long leader = r >= 0 ? data.getLong() : 0;
       Reason reason = r >= 0 && r < reasons.length ? reasons[r] : Reason.INTERNAL;
+      String text =
+          new String(
+              e.data(), data.position(), e.data().length - data.position(), StandardCharsets.UTF_8);
       w.future()
           .completeExceptionally(
               new RaftOperationException(
-                  reason,
-                  w.groupId(),
-                  m.index(),
-                  "leader "
-                      + m.from()
-                      + " refused: "
-                      + new String(m.payload(), StandardCharsets.UTF_8)));
+                  reason, w.groupId(), leader, "leader " + from + " refused: " + text));
       return;
     }
     try {
-      w.future().complete(m.commit() == 0 ? null : codec.decode(m.payload()));
-    } catch (RuntimeException e) {
-      w.future().completeExceptionally(e);
+      w.future().complete(e.term() == STATUS_NULL ? null : codec.decode(e.data()));
+    } catch (RuntimeException ex) {
+      w.future().completeExceptionally(ex);
     }
   }
 

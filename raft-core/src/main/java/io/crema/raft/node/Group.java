@@ -28,15 +28,6 @@ final class Group {
   /** A proposal waiting to be batched into the next append. */
   record Proposal(byte[] data, CompletableFuture<Object> future, long startNs) {}
 
-  /** A proposal appended at (index, term), waiting for that position to be applied. */
-  private record Pending(
-      long index,
-      long term,
-      long seq,
-      CompletableFuture<Object> future,
-      long startNs,
-      boolean conf) {}
-
   /** Reads that share one ReadIndex request. */
   private static final class ReadWait {
     final List<ReadRequest> requests;
@@ -61,12 +52,13 @@ final class Group {
 
   final List<Proposal> proposalBatch = new ArrayList<>();
   final List<ReadRequest> readBatch = new ArrayList<>();
-  private final PriorityQueue<Pending> pending =
-      new PriorityQueue<>(Comparator.comparingLong(Pending::index).thenComparingLong(Pending::seq));
+
+  /** In increasing index order (see {@link #addPending}): the head is the next to be decided. */
+  private final PendingQueue pending = new PendingQueue();
+
   private final Map<Long, ReadWait> readsByRequest = new HashMap<>();
   private final PriorityQueue<ReadWait> readsAwaitingApply =
       new PriorityQueue<>(Comparator.comparingLong(w -> w.index));
-  private long seq;
 
   long appliedIndex;
   long entriesSinceSnapshot;
@@ -131,7 +123,7 @@ final class Group {
       long first = last - proposalBatch.size() + 1;
       for (int i = 0; i < proposalBatch.size(); i++) {
         Proposal p = proposalBatch.get(i);
-        pending.add(new Pending(first + i, term, seq++, p.future(), p.startNs(), false));
+        addPending(first + i, term, p.future(), p.startNs());
       }
       metrics.proposals += proposalBatch.size();
     } catch (RaftOperationException e) {
@@ -199,7 +191,7 @@ final class Group {
     try {
       requireLeader();
       node.proposeConfChange(cc);
-      pending.add(new Pending(node.lastIndex(), node.term(), seq++, future, nowNs, true));
+      addPending(node.lastIndex(), node.term(), future, nowNs);
     } catch (RaftOperationException e) {
       future.completeExceptionally(e);
     } catch (ProposalDroppedException e) {
@@ -207,27 +199,44 @@ final class Group {
     }
   }
 
+  /**
+   * Queues a proposal appended at its position. Positions only grow while one leader term lasts; a
+   * position at or below an older waiting one means this node lost leadership, its log was cut back
+   * and it leads again: the older entries at those positions were removed from its log, and since a
+   * committed entry is never removed from a later leader's log, they were never committed. They are
+   * failed now, which keeps the queue ordered by index.
+   */
+  private void addPending(long index, long term, CompletableFuture<Object> f, long startNs) {
+    while (!pending.isEmpty() && pending.lastIndex() >= index) {
+      long old = pending.lastIndex();
+      pending.pollLast().completeExceptionally(superseded(old));
+    }
+    pending.addLast(index, term, f, startNs);
+  }
+
+  private RaftOperationException superseded(long index) {
+    return new RaftOperationException(
+        Reason.SUPERSEDED,
+        id,
+        node.leader(),
+        "the entry at index "
+            + index
+            + " was replaced by a new leader's entry; it was not applied");
+  }
+
   /** Resolves the proposals waiting on a position once something was applied there. */
   private void resolve(Entry e, Object result, long nowNs) {
-    Pending p;
-    while ((p = pending.peek()) != null && p.index() <= e.index()) {
-      pending.poll();
-      if (p.index() == e.index() && p.term() == e.term()) {
-        long latency = nowNs - p.startNs();
+    while (!pending.isEmpty() && pending.headIndex() <= e.index()) {
+      long index = pending.headIndex();
+      boolean same = index == e.index() && pending.headTerm() == e.term();
+      long latency = nowNs - pending.headStartNs();
+      CompletableFuture<Object> f = pending.pollHead();
+      if (same) {
         metrics.recordLatency(latency);
         listener.onProposalApplied(id, latency);
-        p.future().complete(result);
+        f.complete(result);
       } else {
-        p.future()
-            .completeExceptionally(
-                new RaftOperationException(
-                    Reason.SUPERSEDED,
-                    id,
-                    node.leader(),
-                    "the entry at index "
-                        + p.index()
-                        + " was replaced by a new leader's entry;"
-                        + " it was not applied"));
+        f.completeExceptionally(superseded(index));
       }
     }
   }
@@ -346,10 +355,10 @@ final class Group {
     listener.onSnapshotInstalled(id, index);
     // Proposals at or below the snapshot index are decided by entries we will never see applied
     // here: their outcome is unknown to this node.
-    Pending p;
-    while ((p = pending.peek()) != null && p.index() <= index) {
-      pending.poll();
-      p.future()
+    while (!pending.isEmpty() && pending.headIndex() <= index) {
+      long at = pending.headIndex();
+      pending
+          .pollHead()
           .completeExceptionally(
               new RaftOperationException(
                   Reason.TIMEOUT,
@@ -358,7 +367,7 @@ final class Group {
                   "a snapshot replaced the log up to "
                       + index
                       + "; the outcome of the entry at "
-                      + p.index()
+                      + at
                       + " is unknown here (it may or may not have been applied)"));
     }
     serveReads();
@@ -386,17 +395,17 @@ final class Group {
 
   /** Fails what waited too long. */
   void expire(long nowNs, long timeoutNs) {
-    Pending p;
-    while ((p = pending.peek()) != null && nowNs - p.startNs() > timeoutNs) {
-      pending.poll();
-      p.future()
+    while (!pending.isEmpty() && nowNs - pending.headStartNs() > timeoutNs) {
+      long at = pending.headIndex();
+      pending
+          .pollHead()
           .completeExceptionally(
               new RaftOperationException(
                   Reason.TIMEOUT,
                   id,
                   node.leader(),
                   "no outcome for the entry at index "
-                      + p.index()
+                      + at
                       + " of group "
                       + id
                       + " within "
@@ -444,9 +453,8 @@ final class Group {
       r.future().completeExceptionally(e);
     }
     readBatch.clear();
-    Pending p;
-    while ((p = pending.poll()) != null) {
-      p.future().completeExceptionally(e);
+    while (!pending.isEmpty()) {
+      pending.pollHead().completeExceptionally(e);
     }
     for (ReadWait w : readsByRequest.values()) {
       w.requests.forEach(r -> r.future().completeExceptionally(e));

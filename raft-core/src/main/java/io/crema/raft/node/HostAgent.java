@@ -90,7 +90,12 @@ final class HostAgent implements Agent {
             groups::get);
     this.heartbeats = new HeartbeatCoalescer(config.nodeId(), transport);
     this.forwarding =
-        new Forwarding(config.nodeId(), transport, config.resultCodec(), config.requestTimeoutNs());
+        new Forwarding(
+            config.nodeId(),
+            transport,
+            config.resultCodec(),
+            config.requestTimeoutNs(),
+            config.maxCommandBytes());
     this.nextTickNs = config.clock().nanoTime() + config.tickIntervalNs();
     this.pingEveryTicks = Math.max(1, config.electionTick() / 3);
   }
@@ -120,6 +125,7 @@ final class HostAgent implements Agent {
     work += transport.poll(onMessage, POLL_LIMIT);
     work += tickIfDue();
     work += processReadies();
+    forwarding.flush();
     heartbeats.flush();
     transport.flush();
     return work;

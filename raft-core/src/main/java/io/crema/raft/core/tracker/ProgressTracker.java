@@ -17,6 +17,10 @@ public final class ProgressTracker {
   private final long maxInflightBytes;
   private TrackerConfig config;
   private TreeMap<Long, Progress> progress;
+  // The same members as flat arrays in id order: get() runs for every message and proposal, and a
+  // scan of a handful of longs beats a tree lookup with boxed keys.
+  private long[] ids = new long[0];
+  private Progress[] values = new Progress[0];
   private final TreeMap<Long, Boolean> votes = new TreeMap<>();
   private final VoteLookup voteLookup = this::voteOf;
   private final AckedIndexer acked = this::matchOf;
@@ -38,7 +42,26 @@ public final class ProgressTracker {
   }
 
   public Progress get(long id) {
-    return progress.get(id);
+    long[] ids = this.ids;
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] == id) {
+        return values[i];
+      }
+    }
+    return null;
+  }
+
+  private void index() {
+    int n = progress.size();
+    long[] newIds = new long[n];
+    Progress[] newValues = new Progress[n];
+    int i = 0;
+    for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+      newIds[i] = e.getKey();
+      newValues[i++] = e.getValue();
+    }
+    ids = newIds;
+    values = newValues;
   }
 
   /** A new, empty progress for a member, with this tracker's in-flight limits. */
@@ -50,6 +73,7 @@ public final class ProgressTracker {
   public void reset(TrackerConfig newConfig, Map<Long, Progress> newProgress) {
     this.config = newConfig;
     this.progress = new TreeMap<>(newProgress);
+    index();
   }
 
   /** Replaces one existing member's progress (the configuration is unchanged). */
@@ -58,6 +82,7 @@ public final class ProgressTracker {
       throw new IllegalArgumentException("no member " + id + " to replace the progress of");
     }
     progress.put(id, p);
+    index();
   }
 
   /** Visits every member's progress in id order. */
@@ -82,7 +107,7 @@ public final class ProgressTracker {
   }
 
   private long matchOf(long id) {
-    Progress p = progress.get(id);
+    Progress p = get(id);
     return p == null ? -1 : p.match();
   }
 
@@ -92,7 +117,7 @@ public final class ProgressTracker {
             .voters()
             .voteResult(
                 id -> {
-                  Progress p = progress.get(id);
+                  Progress p = get(id);
                   if (p == null) {
                     return VoteLookup.MISSING;
                   }

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crema.raft.node.HostConfig;
 import io.crema.raft.node.RaftHost;
+import io.crema.raft.node.RaftOperationException;
 import io.crema.raft.storage.MemoryLogStore;
 import io.crema.raft.testkit.Await;
 import io.crema.raft.transport.InMemoryNetwork;
 import io.crema.raft.transport.InMemoryTransport;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +44,25 @@ class QuiescenceTest {
     }
     for (int g = 0; g < GROUPS; g++) {
       int group = g;
-      Await.until(() -> leaderOf(group) != null, WAIT, "a leader of group " + g);
-      leaderOf(g).propose(g, KvStateMachine.put("k", "v")).join();
+      // An election can still flip right after it was won (5 ms ticks on a busy machine): a write
+      // refused as superseded or not-leader is retried until one is applied.
+      Await.until(() -> writeOnce(group), WAIT, "a write applied in group " + g);
+    }
+  }
+
+  private boolean writeOnce(int group) {
+    RaftHost leader = leaderOf(group);
+    if (leader == null) {
+      return false;
+    }
+    try {
+      leader.propose(group, KvStateMachine.put("k", "v")).join();
+      return true;
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RaftOperationException) {
+        return false;
+      }
+      throw e;
     }
   }
 
