@@ -494,7 +494,8 @@ public final class SuiteReport {
                   + " log synced per batch, Caffeine state machine, 16 B keys and values, 4,096"
                   + " puts in flight spread over the nodes (2/3 forwarded to the leader)",
               RATIS,
-              "theirs: Apache Ratis, 3 servers, on-disk log synced, loopback network"),
+              "theirs: Apache Ratis, 3 servers, on-disk log, loopback network; how it syncs is in its"
+                  + " parameters"),
           new Comparison(
               "in memory: log and transport in memory",
               MULTIRAFT,
