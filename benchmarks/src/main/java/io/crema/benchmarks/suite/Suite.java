@@ -5,6 +5,8 @@ import io.crema.benchmarks.suite.SuitePlan.Profile;
 import io.crema.benchmarks.suite.SuitePlan.Spec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -215,7 +218,7 @@ public final class Suite {
       int expected = spec.trials(selected) / spec.forks;
       System.out.printf(
           Locale.ROOT,
-          "%n=== %s (%d trials, ~%.0f s; %.1f min elapsed)%n",
+          "%n=== %s (%d trial(s), ~%.0f s; %.1f min elapsed)%n",
           spec.name(),
           spec.trials(selected),
           spec.seconds(selected),
@@ -249,18 +252,18 @@ public final class Suite {
             minutes,
             estimate / 60));
     writeJson(json, results);
-    String report =
-        SuiteReport.render(
-            Files.readString(json, StandardCharsets.UTF_8),
-            new SuiteReport.RunInfo(
-                started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z")),
-                machine(),
-                jdk(),
-                options.profile().label(),
-                command(options.args()),
-                json.getFileName().toString(),
-                notes,
-                options.limit()));
+    SuiteReport.RunInfo info =
+        new SuiteReport.RunInfo(
+            started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z")),
+            machine(),
+            jdk(),
+            options.profile().label(),
+            command(options.args()),
+            json.getFileName().toString(),
+            notes,
+            options.limit());
+    writeRunInfo(runInfoFile(json), info);
+    String report = SuiteReport.render(Files.readString(json, StandardCharsets.UTF_8), info);
     Files.writeString(md, report, StandardCharsets.UTF_8);
     System.out.println();
     System.out.println(report);
@@ -306,10 +309,58 @@ public final class Suite {
     }
   }
 
-  /** --from-json: the Markdown report of an existing JSON file, written next to it. */
+  /** Where a run keeps the facts about itself that JMH's JSON has no room for. */
+  static Path runInfoFile(Path json) {
+    String name = json.getFileName().toString().replaceFirst("\\.json$", "");
+    return json.resolveSibling(name + ".run.properties");
+  }
+
+  private static void writeRunInfo(Path file, SuiteReport.RunInfo info) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("date", info.date());
+    p.setProperty("machine", info.machine());
+    p.setProperty("jdk", info.jdk());
+    p.setProperty("profile", info.profile());
+    p.setProperty("command", info.command());
+    p.setProperty("notes", String.join("\n", info.notes()));
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(w, "Crema benchmark suite run (read by Suite --from-json)");
+    }
+  }
+
+  /**
+   * --from-json: the Markdown report of an existing JSON file, written next to it. The run's own
+   * facts (date, machine, command, notes) come from the file the run left next to the JSON; without
+   * it, from the file name and this JVM.
+   */
   private static void regenerate(Options options) throws IOException {
     Path json = options.fromJson();
     String name = json.getFileName().toString();
+    Path runInfo = runInfoFile(json);
+    if (Files.isRegularFile(runInfo)) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(runInfo, StandardCharsets.UTF_8)) {
+        p.load(r);
+      }
+      List<String> notes = new ArrayList<>();
+      String stored = p.getProperty("notes", "");
+      if (!stored.isEmpty()) {
+        notes.addAll(List.of(stored.split("\n")));
+      }
+      notes.add("Report regenerated with `" + command(options.args()) + "`.");
+      write(
+          json,
+          new SuiteReport.RunInfo(
+              p.getProperty("date", "unknown"),
+              p.getProperty("machine", "unknown"),
+              p.getProperty("jdk", "unknown"),
+              p.getProperty("profile", "unknown"),
+              p.getProperty("command", "unknown"),
+              name,
+              notes,
+              options.limit()));
+      return;
+    }
     String profile = options.profile() != null ? options.profile().label() : "unknown";
     String date;
     Matcher m = RESULT_NAME.matcher(name);
@@ -322,18 +373,22 @@ public final class Suite {
     } else {
       date = Files.getLastModifiedTime(json).toInstant().toString();
     }
-    String report =
-        SuiteReport.render(
-            Files.readString(json, StandardCharsets.UTF_8),
-            new SuiteReport.RunInfo(
-                date,
-                machine() + " (the machine that wrote this report, not necessarily the run's)",
-                jdk() + " (this report's JVM)",
-                profile,
-                command(options.args()),
-                name,
-                List.of("Report regenerated from " + name + "."),
-                options.limit()));
+    write(
+        json,
+        new SuiteReport.RunInfo(
+            date,
+            machine() + " (the machine that wrote this report, not necessarily the run's)",
+            jdk() + " (this report's JVM)",
+            profile,
+            command(options.args()),
+            name,
+            List.of("Report regenerated from " + name + " (the run's own facts were not found)."),
+            options.limit()));
+  }
+
+  private static void write(Path json, SuiteReport.RunInfo info) throws IOException {
+    String report = SuiteReport.render(Files.readString(json, StandardCharsets.UTF_8), info);
+    String name = json.getFileName().toString();
     Path md = json.resolveSibling(name.replaceFirst("\\.json$", "") + ".md");
     Files.writeString(md, report, StandardCharsets.UTF_8);
     System.out.println(report);

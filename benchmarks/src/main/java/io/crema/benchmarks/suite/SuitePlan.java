@@ -310,7 +310,7 @@ public final class SuitePlan {
             .warmup(3, 1)
             .measurement(3, 2)
             .setup(3));
-    s.add(new Spec("limit.CaffeinePutBenchmark").warmup(3, 1).measurement(5, 1).setup(1));
+    s.add(new Spec("limit.CaffeinePutBenchmark").warmup(3, 1).measurement(4, 1).setup(1));
     s.add(
         new Spec("peers.RatisBenchmark")
             .optional()
