@@ -22,7 +22,8 @@ final class CacheResultCodec implements ResultCodec {
       return null;
     }
     if (result instanceof CacheResult.Status) {
-      return new byte[] {STATUS, (byte) ((CacheResult.Status) result).ordinal()};
+      // Shared: encoded results are only read (by the transport and by decode).
+      return STATUS_BYTES[((CacheResult.Status) result).ordinal()];
     }
     if (result instanceof CacheResult.Counter) {
       return withLong(COUNTER, ((CacheResult.Counter) result).value());
@@ -31,6 +32,17 @@ final class CacheResultCodec implements ResultCodec {
       return withLong(CONFLICT, ((CacheResult.Conflict) result).currentVersion());
     }
     throw new IllegalArgumentException("not a cache result: " + result.getClass().getName());
+  }
+
+  private static final byte[][] STATUS_BYTES = statusBytes();
+
+  private static byte[][] statusBytes() {
+    CacheResult.Status[] all = CacheResult.Status.values();
+    byte[][] out = new byte[all.length][];
+    for (int i = 0; i < all.length; i++) {
+      out[i] = new byte[] {STATUS, (byte) i};
+    }
+    return out;
   }
 
   private static byte[] withLong(byte tag, long v) {

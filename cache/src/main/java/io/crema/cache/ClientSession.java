@@ -2,8 +2,8 @@ package io.crema.cache;
 
 import io.crema.cache.statemachine.RequestId;
 import java.security.SecureRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
  * Numbers this node's write requests for exactly-once application. Requests travel on "lanes": a
@@ -25,7 +25,9 @@ final class ClientSession {
   }
 
   private final SecureRandom random = new SecureRandom();
-  private final ConcurrentLinkedQueue<Lane> free = new ConcurrentLinkedQueue<>();
+  // Bounded array queue: freeing a lane (on the event loop, per write) allocates nothing. It never
+  // fills, as at most maxLanes lanes exist.
+  private final ManyToManyConcurrentArrayQueue<Lane> free;
   private final AtomicInteger lanes = new AtomicInteger();
   private final int maxLanes;
 
@@ -34,6 +36,7 @@ final class ClientSession {
    */
   ClientSession(int maxLanes) {
     this.maxLanes = maxLanes;
+    this.free = new ManyToManyConcurrentArrayQueue<>(maxLanes);
   }
 
   /**
@@ -63,6 +66,8 @@ final class ClientSession {
 
   /** The request on this lane has an outcome: the lane is free again. */
   void done(Lane lane) {
-    free.offer(lane);
+    if (!free.offer(lane)) {
+      lanes.decrementAndGet();
+    }
   }
 }

@@ -591,8 +591,9 @@ public final class SuiteReport {
             + " run. All three replicas share the machine's CPUs and disk, so per committed write"
             + " the box does 3 WAL appends, 3 Caffeine puts and m transport messages: per APPEND"
             + " batch of B entries, one APPEND to and one APPEND_RESPONSE from each of the 2"
-            + " followers (4/B per write), plus a request and a response for each forwarded put"
-            + " (2f per write, f = fraction of puts that reach a follower). If the box did only"
+            + " followers (4/B per write), plus one request and one response per batch of forwarded"
+            + " puts (2f/B per write, f = fraction of puts that reach a follower; the host batches"
+            + " them per group and duty cycle like appends). If the box did only"
             + " these, one after another at the rates measured alone:\n\n");
     md.append("    ").append(model.formula()).append('\n');
     md.append(

@@ -14,11 +14,12 @@ package io.crema.benchmarks.suite;
  *       limit.CaffeinePutBenchmark};
  *   <li>{@code m} transport messages, at the rate of {@code
  *       transport.AeronTransportBenchmark.append} (one-entry APPENDs over UDP loopback), where
- *       {@code m = 2 (R - 1) / B + 2 f}: per APPEND batch of {@code B} entries the leader sends one
- *       APPEND to each of the {@code R - 1} followers and gets one APPEND_RESPONSE back from each
- *       (4 messages for 3 replicas, amortised over the batch), and a put that reaches a node other
- *       than its shard's leader is forwarded (CLIENT_REQUEST) and answered (CLIENT_RESPONSE) one
- *       message each, unbatched, for the fraction {@code f} of puts that are forwarded.
+ *       {@code m = (2 (R - 1) + 2 f) / B}: per APPEND batch of {@code B} entries the leader sends
+ *       one APPEND to each of the {@code R - 1} followers and gets one APPEND_RESPONSE back from
+ *       each (4 messages for 3 replicas, amortised over the batch), and the fraction {@code f} of
+ *       puts that reach a node other than their shard's leader are forwarded: the host gathers them
+ *       per group and duty cycle into one CLIENT_REQUEST and answers them in one CLIENT_RESPONSE,
+ *       so they too cost two messages per batch.
  * </ul>
  *
  * If the box did nothing else and did these operations one after another at the rates measured in
@@ -29,7 +30,7 @@ package io.crema.benchmarks.suite;
  * </pre>
  *
  * <p>Defaults: {@code B} = {@value #DEFAULT_BATCH_ENTRIES}: with thousands of puts in flight an
- * APPEND carries tens to hundreds of entries; the replication term {@code 4 / B} is then a few
+ * APPEND carries tens to hundreds of entries; the message term {@code (4 + 2 f) / B} is then a few
  * hundredths of a message per write, and anything from 16 to 1024 changes the limit by a few
  * percent at most, so a middle value is enough. {@code f} = 2/3: {@code
  * cache.ShardThroughputBenchmark} spreads its puts evenly over the three nodes, so two thirds of
@@ -88,9 +89,9 @@ public record WriteLimit(double batchEntries, double forwardedFraction) {
     return REPLICAS;
   }
 
-  /** {@code m}: transport messages per committed write, {@code 2 (R - 1) / B + 2 f}. */
+  /** {@code m}: transport messages per committed write, {@code (2 (R - 1) + 2 f) / B}. */
   public double messagesPerWrite() {
-    return 2.0 * (REPLICAS - 1) / batchEntries + 2.0 * forwardedFraction;
+    return (2.0 * (REPLICAS - 1) + 2.0 * forwardedFraction) / batchEntries;
   }
 
   /**
@@ -111,6 +112,6 @@ public record WriteLimit(double batchEntries, double forwardedFraction) {
 
   /** The formula as printed in the report. */
   public String formula() {
-    return "limit = 1 / (3 / wal + 3 / caffeine + m / aeron), m = 4 / B + 2 f";
+    return "limit = 1 / (3 / wal + 3 / caffeine + m / aeron), m = (4 + 2 f) / B";
   }
 }

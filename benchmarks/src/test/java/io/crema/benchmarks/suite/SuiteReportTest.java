@@ -146,29 +146,30 @@ class SuiteReportTest {
     List<String> rows = rows(md, "Limit");
     // wal 3M entries/s (the synced 1024-entry batch, not the 10M unsynced one), caffeine 6M/s
     // (4,096 keys as in ShardThroughputBenchmark, not the 1M/s of 65,536 keys),
-    // aeron 2M messages/s at MTU 1408 (not the 8192 result): per write 3/3M + 3/6M + 2/2M =
-    // 1.0 + 0.5 + 1.0 us = 2.5 us -> 400,000 writes/s; ours 100,000 = 25.0%.
+    // aeron 2M messages/s at MTU 1408 (not the 8192 result): m = (4 + 2 * 0.5) / 4 = 1.25; per
+    // write 3/3M + 3/6M + 1.25/2M = 1.0 + 0.5 + 0.625 us = 2.125 us -> 470,588 writes/s; ours
+    // 100,000 = 21.3%.
     assertTrue(row(rows, "WAL append").contains(" | 3,000,000 | 3 | 1,000 |"));
     assertTrue(row(rows, "Caffeine put").contains("keys=4096 | 6,000,000 | 3 | 500 |"));
-    assertTrue(row(rows, "Aeron message").contains("mtu=1408 | 2,000,000 | 2 | 1,000 |"));
-    assertEquals("| limit (f as above) | 400,000 |", row(rows, "limit (f as above)"));
+    assertTrue(row(rows, "Aeron message").contains("mtu=1408 | 2,000,000 | 1.2500 | 625 |"));
+    assertEquals("| limit (f as above) | 470,588 |", row(rows, "limit (f as above)"));
     // f = 0: m = 1, per write 2.0 us.
     assertEquals(
         "| limit without forwarding (f = 0, clients at the leader) | 500,000 |",
         row(rows, "without forwarding"));
     assertEquals(
         "| ours: cache.ShardThroughputBenchmark shards=1 | 100,000 |", row(rows, "ours: "));
-    assertEquals("| ours / limit | 25.0% |", row(rows, "ours / limit"));
-    assertTrue(md.contains("B = 4 entries per APPEND, f = 0.500  ->  m = 2.0000 messages"));
+    assertEquals("| ours / limit | 21.3% |", row(rows, "ours / limit"));
+    assertTrue(md.contains("B = 4 entries per APPEND, f = 0.500  ->  m = 1.2500 messages"));
   }
 
   @Test
   void limitWithDefaults() throws IOException {
-    // m = 4/64 + 2 * 2/3 = 1.395833...; per write 1.0 + 0.5 + 0.6979 us = 2.1979 us.
+    // m = (4 + 2 * 2/3) / 64 = 0.083333...; per write 1.0 + 0.5 + 0.041667 us = 1.541667 us.
     List<String> rows = rows(SuiteReport.render(fixture(), info(WriteLimit.defaults())), "Limit");
-    assertEquals("| limit (f as above) | 454,976 |", row(rows, "limit (f as above)"));
-    assertEquals("| ours / limit | 22.0% |", row(rows, "ours / limit"));
-    assertTrue(row(rows, "Aeron message").contains(" | 1.3958 | 698 |"));
+    assertEquals("| limit (f as above) | 648,649 |", row(rows, "limit (f as above)"));
+    assertEquals("| ours / limit | 15.4% |", row(rows, "ours / limit"));
+    assertTrue(row(rows, "Aeron message").contains(" | 0.0833 | 41.7 |"));
   }
 
   @Test
@@ -198,11 +199,11 @@ class SuiteReportTest {
   @Test
   void writeLimitFormula() {
     WriteLimit d = WriteLimit.defaults();
-    assertEquals(4.0 / 64 + 4.0 / 3, d.messagesPerWrite(), 1e-12);
-    double expected = 1 / (3 / 3e6 + 3 / 6e6 + (4.0 / 64 + 4.0 / 3) / 2e6);
+    assertEquals((4.0 + 4.0 / 3) / 64, d.messagesPerWrite(), 1e-12);
+    double expected = 1 / (3 / 3e6 + 3 / 6e6 + ((4.0 + 4.0 / 3) / 64) / 2e6);
     assertEquals(expected, d.writesPerSecond(3e6, 6e6, 2e6), 1e-6);
-    assertEquals(2.0, LIMIT.messagesPerWrite(), 1e-12);
-    assertEquals(400_000, LIMIT.writesPerSecond(3e6, 6e6, 2e6), 1e-6);
+    assertEquals(1.25, LIMIT.messagesPerWrite(), 1e-12);
+    assertEquals(1 / 2.125e-6, LIMIT.writesPerSecond(3e6, 6e6, 2e6), 1e-3);
     assertTrue(Double.isNaN(LIMIT.writesPerSecond(Double.NaN, 6e6, 2e6)));
   }
 }
