@@ -28,7 +28,6 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -60,11 +59,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * Three Ratis servers in one JVM on loopback (gRPC transport by default, {@code -p rpc=netty} for
  * Ratis's Netty one), one Raft group, each server with Ratis's segmented log on disk in a temp
  * directory and a key-value state machine (16-byte keys, 16-byte values, puts stored in a hash
- * map). One {@link RaftClient} keeps {@value #IN_FLIGHT} writes in flight with {@code
- * client.async().send(Message)}; Ratis clients send to the leader (there is no follower forwarding:
- * a follower answers NotLeader and the client redirects), so the client is built with the elected
- * leader as its first target. Reports committed writes per second (the reply arrives once the entry
- * is committed by a majority and applied on the leader).
+ * map). One {@link RaftClient} ({@link #clients} of them with {@code -p clients=N}) keeps {@value
+ * #IN_FLIGHT} writes in flight with {@code client.async().send(Message)}; Ratis clients send to the
+ * leader (there is no follower forwarding: a follower answers NotLeader and the client redirects),
+ * so clients are built with the leader as their first target once it is ready for writes. Reports
+ * committed writes per second (the reply arrives once the entry is committed by a majority and
+ * applied on the leader).
  *
  * <p>{@link #sync}: {@code batch} = the log is forced to disk ({@code FileChannel.force}) per batch
  * of appended entries before the entries count as written, as Crema's Chronicle log does: Ratis's
@@ -96,11 +96,18 @@ public class RatisBenchmark {
   @Param({"grpc"})
   public String rpc;
 
+  /**
+   * Number of {@link RaftClient}s the writes are spread over (round-robin), each with its own
+   * connection and ordered stream to the leader; {@value #IN_FLIGHT} in flight in total.
+   */
+  @Param({"1"})
+  public int clients;
+
   private Path dir;
   private final List<RaftServer> servers = new ArrayList<>();
   private final List<KeyValueMachine> machines = new ArrayList<>();
-  private RaftClient client;
-  private AsyncApi async;
+  private final List<RaftClient> raftClients = new ArrayList<>();
+  private AsyncApi[] async;
   private final byte[][] keys = new byte[IN_FLIGHT][];
   private final CompletableFuture<?>[] inFlight = new CompletableFuture<?>[IN_FLIGHT];
   private int round;
@@ -108,7 +115,7 @@ public class RatisBenchmark {
 
   /**
    * Puts of 16-byte keys and values into a hash map, applied in log order on Ratis's state machine
-   * updater thread. Completes {@link #leader} when a leader becomes known.
+   * updater thread. Completes {@link #leader} when this server is a leader ready for writes.
    */
   static final class KeyValueMachine extends BaseStateMachine {
     private final Map<ByteBuffer, byte[]> data = new ConcurrentHashMap<>();
@@ -169,11 +176,10 @@ public class RatisBenchmark {
       return stale;
     }
 
+    /** Called on the leader once it has committed an entry of its term and takes writes. */
     @Override
-    public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
-      if (newLeader != null) {
-        leader.complete(newLeader);
-      }
+    public void notifyLeaderReady() {
+      leader.complete(getId());
     }
   }
 
@@ -234,9 +240,17 @@ public class RatisBenchmark {
     RaftConfigKeys.Rpc.setType(cp, type);
     RaftClientConfigKeys.Async.setOutstandingRequestsMax(cp, IN_FLIGHT);
     RaftClientConfigKeys.Rpc.setRequestTimeout(cp, TimeDuration.valueOf(30, TimeUnit.SECONDS));
-    client =
-        RaftClient.newBuilder().setProperties(cp).setRaftGroup(group).setLeaderId(leaderId).build();
-    async = client.async();
+    async = new AsyncApi[clients];
+    for (int c = 0; c < clients; c++) {
+      RaftClient client =
+          RaftClient.newBuilder()
+              .setProperties(cp)
+              .setRaftGroup(group)
+              .setLeaderId(leaderId)
+              .build();
+      raftClients.add(client);
+      async[c] = client.async();
+    }
 
     for (int i = 0; i < IN_FLIGHT; i++) {
       keys[i] = PeerSupport.key(i);
@@ -259,8 +273,8 @@ public class RatisBenchmark {
   /** Stops the client and the servers and deletes their storage. */
   private void close() throws IOException {
     try {
-      if (client != null) {
-        client.close();
+      for (RaftClient c : raftClients) {
+        c.close();
       }
       for (RaftServer s : servers) {
         s.close();
@@ -274,7 +288,8 @@ public class RatisBenchmark {
     round++;
     for (int i = 0; i < IN_FLIGHT; i++) {
       byte[] command = PeerSupport.command(keys[i], round);
-      inFlight[i] = async.send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command)));
+      inFlight[i] =
+          async[i % async.length].send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command)));
     }
   }
 
