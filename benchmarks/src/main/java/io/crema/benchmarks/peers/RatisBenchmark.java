@@ -33,6 +33,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
@@ -155,11 +156,14 @@ public class RatisBenchmark {
     /** Completes once this machine has applied the log up to {@code index}. */
     synchronized CompletableFuture<Void> applied(long index) {
       CompletableFuture<Void> f = new CompletableFuture<>();
-      if (getLastAppliedTermIndex().getIndex() >= index) {
-        f.complete(null);
-      } else {
-        awaited = f;
-        awaitedIndex = index;
+      // Publish the wait before reading the applied index: either this read sees the last apply,
+      // or that apply sees awaitedIndex.
+      awaited = f;
+      awaitedIndex = index;
+      TermIndex applied = getLastAppliedTermIndex();
+      long last = applied == null ? -1 : applied.getIndex();
+      if (last >= index) {
+        appliedUpTo(last);
       }
       return f;
     }
