@@ -58,13 +58,14 @@ final class PeerSupport {
     return ports;
   }
 
+  /** Deletes {@code dir} and everything under it (nothing if it is null or already gone). */
   static void deleteRecursively(Path dir) throws IOException {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
+        Files.deleteIfExists(p);
       }
     }
   }
