@@ -4,6 +4,7 @@ import io.crema.benchmarks.InFlightWindow;
 import io.crema.multiraft.InProcessForwarder;
 import io.crema.multiraft.KeyValueAdapter;
 import io.crema.multiraft.MultiRaftCoordinator;
+import io.crema.multiraft.ShardInfo;
 import io.crema.multiraft.ShardState;
 import io.crema.raft.Entry;
 import io.crema.raft.SnapshotMeta;
@@ -91,6 +92,8 @@ public class MultiRaftThroughputBenchmark {
   private final byte[][] keys = new byte[KEYS][];
   private final byte[] value = new byte[16];
   private final InFlightWindow window = new InFlightWindow(IN_FLIGHT);
+  private InMemoryNetwork net;
+  private long issued;
   private int nextNode;
   private int next;
 
@@ -192,7 +195,7 @@ public class MultiRaftThroughputBenchmark {
       keys[i] = new byte[16];
       random.nextBytes(keys[i]);
     }
-    InMemoryNetwork net = new InMemoryNetwork(1 << 20);
+    net = new InMemoryNetwork(1 << 20);
     InProcessForwarder forwarder = new InProcessForwarder();
     Agent[] agents = new Agent[3];
     for (int i = 0; i < 3; i++) {
@@ -273,6 +276,18 @@ public class MultiRaftThroughputBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     window.drain(60_000);
+    // Leadership should stay put while measuring: report terms and failed attempts.
+    long terms = 0;
+    for (ShardInfo i : coordinators.get(0).shardInfo().join()) {
+      terms += i.term();
+    }
+    long failed = 0;
+    for (MultiRaftCoordinator<MapMachine> c : coordinators) {
+      failed += c.stats().failedOperations();
+    }
+    System.out.printf(
+        "%nsum of shard terms at the end: %d; failed operations: %d; messages per put: %.3f%n",
+        terms, failed, (double) net.delivered() / issued);
     for (MultiRaftCoordinator<MapMachine> c : coordinators) {
       c.close();
     }
@@ -299,5 +314,6 @@ public class MultiRaftThroughputBenchmark {
     }
     next = k;
     nextNode = n;
+    issued += BATCH;
   }
 }

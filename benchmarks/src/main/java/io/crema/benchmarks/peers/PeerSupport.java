@@ -1,0 +1,72 @@
+package io.crema.benchmarks.peers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** What the peer benchmarks share: keys and commands shaped like the cache benchmarks', ports. */
+final class PeerSupport {
+  static final int KEY_BYTES = 16;
+  static final int VALUE_BYTES = 16;
+
+  private PeerSupport() {}
+
+  /** The 16-byte key {@code i}, the same keys as the cache benchmarks ({@code key-%012d}). */
+  static byte[] key(int i) {
+    return String.format("key-%012d", i).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A put: key then a 16-byte value whose first byte is {@code round}, 32 bytes in all. */
+  static byte[] command(byte[] key, int round) {
+    byte[] c = new byte[KEY_BYTES + VALUE_BYTES];
+    System.arraycopy(key, 0, c, 0, KEY_BYTES);
+    c[KEY_BYTES] = (byte) round;
+    return c;
+  }
+
+  /** {@code n} distinct TCP ports on the loopback address that were free when probed. */
+  static int[] freeTcpPorts(int n) {
+    List<ServerSocket> held = new ArrayList<>();
+    int[] ports = new int[n];
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket();
+        held.add(s);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        ports[i] = s.getLocalPort();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // probing only
+        }
+      }
+    }
+    return ports;
+  }
+
+  /** Deletes {@code dir} and everything under it (nothing if it is null or already gone). */
+  static void deleteRecursively(Path dir) throws IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
