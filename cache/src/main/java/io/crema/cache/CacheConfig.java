@@ -28,6 +28,15 @@ public final class CacheConfig {
   /** Default request timeout. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
+  /** Default longest park of an idle event loop (host and embedded media driver). */
+  public static final Duration DEFAULT_IDLE_MAX_PARK = Duration.ofMillis(1);
+
+  /** Shortest allowed {@code idleMaxPark}: below it, idle threads come close to a busy spin. */
+  public static final Duration MIN_IDLE_MAX_PARK = Duration.ofNanos(10_000);
+
+  /** Longest allowed {@code idleMaxPark}: above it, an idle node is slow to notice work. */
+  public static final Duration MAX_IDLE_MAX_PARK = Duration.ofMillis(10);
+
   private final long nodeId;
   private final String raftAddress;
   private final Map<Long, String> seedNodes;
@@ -49,6 +58,7 @@ public final class CacheConfig {
   private final String aeronDirectory;
   private final int termLengthBytes;
   private final Duration requestTimeout;
+  private final Duration idleMaxPark;
   private final int maxKeyBytes;
   private final int maxValueBytes;
 
@@ -74,6 +84,7 @@ public final class CacheConfig {
     this.aeronDirectory = b.aeronDirectory;
     this.termLengthBytes = b.termLengthBytes;
     this.requestTimeout = b.requestTimeout;
+    this.idleMaxPark = b.idleMaxPark;
     this.maxKeyBytes = b.maxKeyBytes;
     this.maxValueBytes = b.maxValueBytes;
   }
@@ -176,6 +187,10 @@ public final class CacheConfig {
     return requestTimeout;
   }
 
+  public Duration idleMaxPark() {
+    return idleMaxPark;
+  }
+
   public int maxKeyBytes() {
     return maxKeyBytes;
   }
@@ -208,6 +223,7 @@ public final class CacheConfig {
     private String aeronDirectory;
     private int termLengthBytes = 16 << 20;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration idleMaxPark = DEFAULT_IDLE_MAX_PARK;
     private int maxKeyBytes = 64 * 1024;
     private int maxValueBytes = 1 << 20;
 
@@ -431,6 +447,22 @@ public final class CacheConfig {
         throw bad("requestTimeout", v, "must be positive");
       }
       requestTimeout = v;
+      return this;
+    }
+
+    /**
+     * The longest an idle event loop parks before looking for work again: the node's host thread
+     * and the threads of the process's embedded Aeron media driver (the first node started in a
+     * process sets the driver's). Idle threads back off (spin, yield, then park for doubling times
+     * up to this), so a smaller value answers sooner after a quiet spell and costs more CPU while
+     * idle. 10 µs to 10 ms; default 1 ms.
+     */
+    public Builder idleMaxPark(Duration v) {
+      once("idleMaxPark");
+      if (v == null || v.compareTo(MIN_IDLE_MAX_PARK) < 0 || v.compareTo(MAX_IDLE_MAX_PARK) > 0) {
+        throw bad("idleMaxPark", v, "must be between 10 µs and 10 ms");
+      }
+      idleMaxPark = v;
       return this;
     }
 

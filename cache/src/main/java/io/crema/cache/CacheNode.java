@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,7 @@ final class CacheNode implements AutoCloseable {
     String aeronDir = config.aeronDirectory();
     this.sharedDriver = aeronDir == null;
     if (sharedDriver) {
-      aeronDir = SharedMediaDriver.acquire();
+      aeronDir = SharedMediaDriver.acquire(config.idleMaxPark().toNanos());
     }
     AeronTransport t = null;
     LogStore l = null;
@@ -111,6 +112,8 @@ final class CacheNode implements AutoCloseable {
                 .snapshotStore(snapshots)
                 .transport(transport)
                 .tickIntervalMs(config.tickIntervalMs())
+                .idleStrategy(
+                    () -> new BackoffIdleStrategy(10, 20, 1_000, config.idleMaxPark().toNanos()))
                 .electionTick(config.electionTick())
                 .heartbeatTick(config.heartbeatTick())
                 .preVote(config.preVote())

@@ -1,6 +1,7 @@
 package io.crema.cache;
 
 import io.crema.transport.aeron.EmbeddedMediaDriver;
+import org.agrona.concurrent.BackoffIdleStrategy;
 
 /**
  * One embedded Aeron media driver per process, shared by every cache node in it (tests and demos
@@ -12,9 +13,15 @@ final class SharedMediaDriver {
 
   private SharedMediaDriver() {}
 
-  static synchronized String acquire() {
+  /**
+   * @param maxParkNs longest park of the driver's idle threads; the first caller's value is used
+   */
+  static synchronized String acquire(long maxParkNs) {
     if (driver == null) {
-      driver = EmbeddedMediaDriver.launch();
+      driver =
+          EmbeddedMediaDriver.builder()
+              .idleStrategy(() -> new BackoffIdleStrategy(100, 10, 1_000, maxParkNs))
+              .build();
     }
     users++;
     return driver.aeronDirectoryName();

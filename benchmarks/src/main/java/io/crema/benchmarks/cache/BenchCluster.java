@@ -16,6 +16,11 @@ final class BenchCluster implements AutoCloseable {
   private final Path dir;
 
   BenchCluster(int shards) throws IOException {
+    this(shards, CacheConfig.DEFAULT_IDLE_MAX_PARK, CacheConfig.StorageType.CHRONICLE);
+  }
+
+  BenchCluster(int shards, Duration idleMaxPark, CacheConfig.StorageType storage)
+      throws IOException {
     dir = Files.createTempDirectory("crema-cache-bench");
     int[] ports = LoopbackPorts.free(3);
     for (int i = 0; i < 3; i++) {
@@ -23,11 +28,14 @@ final class BenchCluster implements AutoCloseable {
           CacheConfig.builder()
               .nodeId(i + 1)
               .raftAddress("127.0.0.1:" + ports[i])
-              .storage(CacheConfig.StorageType.CHRONICLE)
-              .dataDirectory(dir.resolve("node-" + (i + 1)))
+              .storage(storage)
               .shards(shards)
               .maxBytes(1L << 30)
-              .requestTimeout(Duration.ofSeconds(30));
+              .requestTimeout(Duration.ofSeconds(30))
+              .idleMaxPark(idleMaxPark);
+      if (storage == CacheConfig.StorageType.CHRONICLE) {
+        b.dataDirectory(dir.resolve("node-" + (i + 1)));
+      }
       for (int j = 0; j < 3; j++) {
         if (j != i) {
           b.seedNode(j + 1, "127.0.0.1:" + ports[j]);

@@ -62,6 +62,14 @@ public class PutLatencyBenchmark {
   @Param({"1"})
   public int shards;
 
+  /** Longest idle park of the nodes' event loops and the media driver, in microseconds. */
+  @Param({"1000"})
+  public int idleMaxParkUs;
+
+  /** The nodes' log: CHRONICLE (synced per batch, the product default for durability) or MEMORY. */
+  @Param({"CHRONICLE"})
+  public String storage;
+
   private BenchCluster cluster;
   private DistributedCache[] nodes;
   private final byte[] value = new byte[16];
@@ -78,7 +86,11 @@ public class PutLatencyBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    cluster = new BenchCluster(shards);
+    cluster =
+        new BenchCluster(
+            shards,
+            java.time.Duration.ofNanos(idleMaxParkUs * 1_000L),
+            io.crema.cache.CacheConfig.StorageType.valueOf(storage));
     nodes = cluster.nodes;
     for (int i = 0; i < 3_000; i++) {
       nodes[i % 3].put(key(i), value).get(60, TimeUnit.SECONDS);

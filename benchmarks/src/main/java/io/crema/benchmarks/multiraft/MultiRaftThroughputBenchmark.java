@@ -48,8 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * MultiRaftCoordinator} over {@code shards} shards; the three hosts' agents composed on one
  * event-loop thread (shared mode, as a CPU-bound 2-core node would run them), in-memory transport
  * and log. The benchmark thread keeps {@value #IN_FLIGHT} puts in flight (16-byte keys drawn from a
- * pool of {@value #KEYS}, 16-byte values, see {@link #machine}), submitted round-robin to the three
- * coordinators, which route them by key and forward to the shard's leader ({@link
+ * pool of {@link #keyCount}, 16-byte values, see {@link #machine}), submitted round-robin to the
+ * three coordinators, which route them by key and forward to the shard's leader ({@link
  * InProcessForwarder}). Shard leaders are spread over the nodes by the coordinators' placement
  * before measuring.
  *
@@ -72,7 +72,6 @@ public class MultiRaftThroughputBenchmark {
   static final int IN_FLIGHT = 8192;
   static final int BATCH = 1024;
   static final int LOG_ENTRIES = 256_000;
-  static final int KEYS = 1 << 16;
   private static final long SETUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
   @Param({"1", "4", "16", "64"})
@@ -85,11 +84,33 @@ public class MultiRaftThroughputBenchmark {
   @Param({"map", "count"})
   public String machine;
 
+  /** Distinct keys written (a power of two): the size of each replica's map. */
+  @Param({"65536"})
+  public int keyCount;
+
+  /**
+   * Where puts enter: {@code any} spreads them round-robin over the three nodes (two thirds are
+   * forwarded to the shard's leader, as clients of a cluster behind a load balancer would); {@code
+   * leader} sends each to the node leading its key's shard (as a client that tracks leaders does,
+   * and as the peer benchmarks do).
+   */
+  @Param({"any"})
+  public String entry;
+
+  /**
+   * {@code shared}: the three hosts' agents composed on one event-loop thread (one CPU-bound node's
+   * worth of threads); {@code dedicated}: each host on its own thread, as three separate nodes (and
+   * the peer benchmarks' nodes) run.
+   */
+  @Param({"shared"})
+  public String threads;
+
   private final List<MultiRaftCoordinator<MapMachine>> coordinators = new ArrayList<>();
 
   private final RaftHost[] hosts = new RaftHost[3];
   private AgentRunner runner;
-  private final byte[][] keys = new byte[KEYS][];
+  private byte[][] keys;
+  private int[] entryNode;
   private final byte[] value = new byte[16];
   private final InFlightWindow window = new InFlightWindow(IN_FLIGHT);
   private InMemoryNetwork net;
@@ -191,7 +212,11 @@ public class MultiRaftThroughputBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     SplittableRandom random = new SplittableRandom(42);
-    for (int i = 0; i < KEYS; i++) {
+    if (Integer.bitCount(keyCount) != 1) {
+      throw new IllegalArgumentException("keyCount must be a power of two, was " + keyCount);
+    }
+    keys = new byte[keyCount][];
+    for (int i = 0; i < keyCount; i++) {
       keys[i] = new byte[16];
       random.nextBytes(keys[i]);
     }
@@ -212,7 +237,13 @@ public class MultiRaftThroughputBenchmark {
                   .snapshotKeepEntries(LOG_ENTRIES / shards / 10)
                   .queueCapacity(1 << 17)
                   .build());
-      agents[i] = hosts[i].agent();
+      if (threads.equals("shared")) {
+        agents[i] = hosts[i].agent();
+      } else if (threads.equals("dedicated")) {
+        hosts[i].start();
+      } else {
+        throw new IllegalArgumentException("threads must be shared or dedicated, was " + threads);
+      }
       MultiRaftCoordinator<MapMachine> c =
           MultiRaftCoordinator.builder(
                   ctx -> new MapMachine(machine.equals("map")), new MapAdapter())
@@ -226,17 +257,29 @@ public class MultiRaftThroughputBenchmark {
       forwarder.register(c);
       coordinators.add(c);
     }
-    runner =
-        new AgentRunner(
-            new BackoffIdleStrategy(10, 20, 1_000, 100_000),
-            Throwable::printStackTrace,
-            null,
-            new CompositeAgent(agents));
-    AgentRunner.startOnThread(runner);
+    if (threads.equals("shared")) {
+      runner =
+          new AgentRunner(
+              new BackoffIdleStrategy(10, 20, 1_000, 100_000),
+              Throwable::printStackTrace,
+              null,
+              new CompositeAgent(agents));
+      AgentRunner.startOnThread(runner);
+    }
     for (MultiRaftCoordinator<MapMachine> c : coordinators) {
       c.start().join();
     }
     awaitActiveAndSpread();
+    if (entry.equals("leader")) {
+      entryNode = new int[keyCount];
+      java.util.Map<Integer, Long> leaders = coordinators.get(0).shardLeaders();
+      for (int k = 0; k < keyCount; k++) {
+        int shard = coordinators.get(0).router().shardForKey(keys[k]);
+        entryNode[k] = (int) (leaders.get(shard) - 1);
+      }
+    } else if (!entry.equals("any")) {
+      throw new IllegalArgumentException("entry must be any or leader, was " + entry);
+    }
   }
 
   /** Every shard active with one leader, and leader counts within one of each other. */
@@ -291,7 +334,9 @@ public class MultiRaftThroughputBenchmark {
     for (MultiRaftCoordinator<MapMachine> c : coordinators) {
       c.close();
     }
-    runner.close();
+    if (runner != null) {
+      runner.close();
+    }
     for (RaftHost h : hosts) {
       h.close();
     }
@@ -308,8 +353,8 @@ public class MultiRaftThroughputBenchmark {
     int n = nextNode;
     for (int i = 0; i < BATCH; i++) {
       window.acquire();
-      window.track(coordinators.get(n).put(keys[k], value));
-      k = (k + 1) & (KEYS - 1);
+      window.track(coordinators.get(entryNode == null ? n : entryNode[k]).put(keys[k], value));
+      k = (k + 1) & (keyCount - 1);
       n = n == 2 ? 0 : n + 1;
     }
     next = k;

@@ -38,6 +38,8 @@ public final class RaftHost implements AutoCloseable {
   private final ExecutorService snapshotThread;
   private final Long2ObjectHashMap<GroupView> views = new Long2ObjectHashMap<>();
   private AgentRunner runner;
+  // Set once the loop runs on its own thread (start()); callers wake it after queueing work.
+  private volatile WakeableIdleStrategy idle;
   private AgentInvoker invoker;
   private volatile boolean closed;
 
@@ -72,7 +74,10 @@ public final class RaftHost implements AutoCloseable {
    */
   public synchronized RaftHost start() {
     requireUnclaimed();
-    runner = new AgentRunner(config.newIdleStrategy(), errorHandler(), null, agent);
+    WakeableIdleStrategy idle =
+        new WakeableIdleStrategy(config.newIdleStrategy(), () -> !agent.commands.isEmpty());
+    this.idle = idle;
+    runner = new AgentRunner(idle, errorHandler(), null, agent);
     AgentRunner.startOnThread(runner);
     return this;
   }
@@ -307,7 +312,12 @@ public final class RaftHost implements AutoCloseable {
           new RaftOperationException(Reason.SHUT_DOWN, groupId, 0, "the host is closed"));
       return;
     }
-    if (!agent.commands.offer(c)) {
+    if (agent.commands.offer(c)) {
+      WakeableIdleStrategy w = idle;
+      if (w != null) {
+        w.wake();
+      }
+    } else {
       f.completeExceptionally(
           new RaftOperationException(
               Reason.BACK_PRESSURE,
