@@ -310,11 +310,13 @@ public final class SuitePlan {
             .warmup(3, 1)
             .measurement(3, 2)
             .setup(3));
+    s.add(peerComparison().warmup(3, 1).measurement(3, 2).setup(3));
     s.add(new Spec("limit.CaffeinePutBenchmark").warmup(3, 1).measurement(4, 1).setup(1));
     s.add(
         new Spec("peers.RatisBenchmark")
             .optional()
             .firstParamValues()
+            .param("sync", "batch")
             .warmup(3, 2)
             .measurement(3, 3)
             .setup(10));
@@ -326,6 +328,19 @@ public final class SuitePlan {
             .measurement(3, 2)
             .setup(3));
     return new SuitePlan(Profile.QUICK, s);
+  }
+
+  /**
+   * Our in-memory figure set up like the MicroRaft benchmark: one shard, a hash-map state machine
+   * over 4,096 keys, puts sent to the leader, each node on its own thread.
+   */
+  static Spec peerComparison() {
+    return new Spec("multiraft.MultiRaftThroughputBenchmark")
+        .param("shards", "1")
+        .param("machine", "map")
+        .param("keyCount", "4096")
+        .param("entry", "leader")
+        .param("threads", "dedicated");
   }
 
   /** Two forks, longer iterations, every declared parameter: figures to publish. */
@@ -375,6 +390,7 @@ public final class SuitePlan {
             .warmup(3, 3)
             .measurement(5, 3)
             .setup(3));
+    s.add(peerComparison().forks(2).warmup(3, 3).measurement(5, 3).setup(3));
     s.add(new Spec("limit.CaffeinePutBenchmark").forks(2).warmup(5, 1).measurement(5, 2).setup(1));
     s.add(
         new Spec("peers.RatisBenchmark")
