@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Multi-Raft end to end in one JVM: 3 nodes, each a {@link RaftHost} with a {@link
  * MultiRaftCoordinator} over {@code shards} shards; the three hosts' agents composed on one
  * event-loop thread (shared mode, as a CPU-bound 2-core node would run them), in-memory transport
- * and log. The benchmark thread keeps {@value #IN_FLIGHT} puts in flight (16-byte keys drawn from a
+ * and log. The benchmark thread keeps {@link #window} puts in flight (16-byte keys drawn from a
  * pool of {@link #keyCount}, 16-byte values, see {@link #machine}), submitted round-robin to the
  * three coordinators, which route them by key and forward to the shard's leader ({@link
  * InProcessForwarder}). Shard leaders are spread over the nodes by the coordinators' placement
@@ -69,7 +69,6 @@ import org.openjdk.jmh.annotations.Warmup;
     value = 1,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class MultiRaftThroughputBenchmark {
-  static final int IN_FLIGHT = 8192;
   static final int BATCH = 1024;
   static final int LOG_ENTRIES = 256_000;
   private static final long SETUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
@@ -98,6 +97,14 @@ public class MultiRaftThroughputBenchmark {
   public String entry;
 
   /**
+   * Puts kept in flight by the benchmark thread. 2,048 keeps every shard count busy; 8,192 only
+   * adds queueing and a working set (futures, commands, waiting entries) larger than the caches,
+   * which cost many groups more than one (measured: see benchmarks/README.md).
+   */
+  @Param({"2048"})
+  public int window;
+
+  /**
    * {@code shared}: the three hosts' agents composed on one event-loop thread (one CPU-bound node's
    * worth of threads); {@code dedicated}: each host on its own thread, as three separate nodes (and
    * the peer benchmarks' nodes) run.
@@ -112,7 +119,7 @@ public class MultiRaftThroughputBenchmark {
   private byte[][] keys;
   private int[] entryNode;
   private final byte[] value = new byte[16];
-  private final InFlightWindow window = new InFlightWindow(IN_FLIGHT);
+  private InFlightWindow inFlight;
   private InMemoryNetwork net;
   private long issued;
   private int nextNode;
@@ -212,6 +219,7 @@ public class MultiRaftThroughputBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     SplittableRandom random = new SplittableRandom(42);
+    inFlight = new InFlightWindow(window);
     if (Integer.bitCount(keyCount) != 1) {
       throw new IllegalArgumentException("keyCount must be a power of two, was " + keyCount);
     }
@@ -318,7 +326,7 @@ public class MultiRaftThroughputBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    window.drain(60_000);
+    inFlight.drain(60_000);
     // Leadership should stay put while measuring: report terms and failed attempts.
     long terms = 0;
     for (ShardInfo i : coordinators.get(0).shardInfo().join()) {
@@ -343,8 +351,8 @@ public class MultiRaftThroughputBenchmark {
   }
 
   /**
-   * {@value #BATCH} puts routed by key over the shards, each issued as soon as the window of
-   * {@value #IN_FLIGHT} has room.
+   * {@value #BATCH} puts routed by key over the shards, each issued as soon as the window of {@link
+   * #window} has room.
    */
   @Benchmark
   @OperationsPerInvocation(BATCH)
@@ -352,8 +360,8 @@ public class MultiRaftThroughputBenchmark {
     int k = next;
     int n = nextNode;
     for (int i = 0; i < BATCH; i++) {
-      window.acquire();
-      window.track(coordinators.get(entryNode == null ? n : entryNode[k]).put(keys[k], value));
+      inFlight.acquire();
+      inFlight.track(coordinators.get(entryNode == null ? n : entryNode[k]).put(keys[k], value));
       k = (k + 1) & (keyCount - 1);
       n = n == 2 ? 0 : n + 1;
     }
