@@ -24,9 +24,10 @@ import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The whole cache: 3 nodes in one JVM over Aeron UDP loopback (one embedded media driver),
- * Chronicle logs synced per batch, {@code shards} shards, 16-byte keys and values, {@value
- * #IN_FLIGHT} puts in flight spread over the three nodes (two thirds are forwarded to the shard
- * leader). Reports committed puts per second in total; divide by {@code shards} for per shard.
+ * Chronicle logs synced per batch, {@code shards} shards, 16-byte keys and values, {@value #KEYS}
+ * keys, a window of {@link #window} puts in flight spread over the three nodes (two thirds are
+ * forwarded to the shard leader). Reports committed puts per second in total; divide by {@code
+ * shards} for per shard.
  *
  * <p>Run: {@code mvn -B -DskipTests install && mvn -B -pl benchmarks package -DskipTests && java
  * -jar benchmarks/target/benchmarks.jar ShardThroughputBenchmark}
@@ -55,28 +56,33 @@ import org.openjdk.jmh.runner.IterationType;
       "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
     })
 public class ShardThroughputBenchmark {
-  static final int IN_FLIGHT = 4096;
+  static final int KEYS = 4096;
   static final int BATCH = 1024;
 
   @Param({"1", "4", "16"})
   public int shards;
 
+  /** Puts kept in flight. */
+  @Param({"4096"})
+  public int window;
+
   BenchCluster cluster;
   private DistributedCache[] nodes;
-  private final byte[][] keys = new byte[IN_FLIGHT][];
+  private final byte[][] keys = new byte[KEYS][];
   private final byte[] value = new byte[16];
-  private final InFlightWindow window = new InFlightWindow(IN_FLIGHT);
+  private InFlightWindow inFlight;
   private int next;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
+    inFlight = new InFlightWindow(window);
     cluster = new BenchCluster(shards);
     nodes = cluster.nodes;
-    for (int i = 0; i < IN_FLIGHT; i++) {
+    for (int i = 0; i < KEYS; i++) {
       keys[i] = BenchCluster.key(i);
     }
     // Wait until every shard has a leader: one put per key's shard.
-    for (int i = 0; i < IN_FLIGHT; i++) {
+    for (int i = 0; i < KEYS; i++) {
       nodes[i % 3].put(keys[i], value).get(60, TimeUnit.SECONDS);
     }
   }
@@ -155,22 +161,22 @@ public class ShardThroughputBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    window.drain(60_000);
+    inFlight.drain(60_000);
     cluster.close();
   }
 
   /**
    * {@value #BATCH} puts through all three nodes (each key's put from its own node), each issued as
-   * soon as the window of {@value #IN_FLIGHT} has room.
+   * soon as the window of {@link #window} has room.
    */
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void putsInFlight(Allocation allocation) {
     int k = next;
     for (int i = 0; i < BATCH; i++) {
-      window.acquire();
-      window.track(nodes[k % 3].put(keys[k], value));
-      k = k + 1 == IN_FLIGHT ? 0 : k + 1;
+      inFlight.acquire();
+      inFlight.track(nodes[k % 3].put(keys[k], value));
+      k = k + 1 == KEYS ? 0 : k + 1;
     }
     next = k;
     allocation.record(BATCH);
