@@ -1,6 +1,7 @@
 package io.crema.benchmarks.host;
 
 import io.crema.benchmarks.InFlightWindow;
+import io.crema.benchmarks.SharedLoop;
 import io.crema.raft.Entry;
 import io.crema.raft.SnapshotMeta;
 import io.crema.raft.StateMachine;
@@ -14,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.CompositeAgent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -106,13 +105,7 @@ public class HostThroughputBenchmark {
                   .build());
       agents[i] = hosts[i].agent();
     }
-    runner =
-        new AgentRunner(
-            new BackoffIdleStrategy(10, 20, 1_000, 100_000),
-            Throwable::printStackTrace,
-            null,
-            new CompositeAgent(agents));
-    AgentRunner.startOnThread(runner);
+    runner = SharedLoop.start(agents);
     for (int g = 0; g < groups; g++) {
       for (RaftHost h : hosts) {
         h.startGroup(g, new CountingMachine(), 1, 2, 3).join();

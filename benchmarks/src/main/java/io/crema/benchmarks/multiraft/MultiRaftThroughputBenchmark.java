@@ -1,6 +1,7 @@
 package io.crema.benchmarks.multiraft;
 
 import io.crema.benchmarks.InFlightWindow;
+import io.crema.benchmarks.SharedLoop;
 import io.crema.multiraft.InProcessForwarder;
 import io.crema.multiraft.KeyValueAdapter;
 import io.crema.multiraft.MultiRaftCoordinator;
@@ -26,8 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.CompositeAgent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -266,13 +265,7 @@ public class MultiRaftThroughputBenchmark {
       coordinators.add(c);
     }
     if (threads.equals("shared")) {
-      runner =
-          new AgentRunner(
-              new BackoffIdleStrategy(10, 20, 1_000, 100_000),
-              Throwable::printStackTrace,
-              null,
-              new CompositeAgent(agents));
-      AgentRunner.startOnThread(runner);
+      runner = SharedLoop.start(agents);
     }
     for (MultiRaftCoordinator<MapMachine> c : coordinators) {
       c.start().join();

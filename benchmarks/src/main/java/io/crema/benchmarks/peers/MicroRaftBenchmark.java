@@ -160,14 +160,7 @@ public class MicroRaftBenchmark {
 
     /** How many of {@code keys} do not hold a value whose first byte is {@code round}. */
     int staleKeys(byte[][] keys, byte round) {
-      int stale = 0;
-      for (byte[] k : keys) {
-        byte[] v = data.get(ByteBuffer.wrap(k));
-        if (v == null || v[0] != round) {
-          stale++;
-        }
-      }
-      return stale;
+      return PeerSupport.staleKeys(data, keys, round);
     }
 
     @Override

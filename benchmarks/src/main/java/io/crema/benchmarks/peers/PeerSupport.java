@@ -69,4 +69,19 @@ final class PeerSupport {
       }
     }
   }
+
+  /**
+   * How many of {@code keys} do not hold, in {@code data}, a value whose first byte is {@code
+   * round}.
+   */
+  static int staleKeys(java.util.Map<java.nio.ByteBuffer, byte[]> data, byte[][] keys, byte round) {
+    int stale = 0;
+    for (byte[] k : keys) {
+      byte[] v = data.get(java.nio.ByteBuffer.wrap(k));
+      if (v == null || v[0] != round) {
+        stale++;
+      }
+    }
+    return stale;
+  }
 }

@@ -170,14 +170,7 @@ public class RatisBenchmark {
 
     /** How many of {@code keys} do not hold a value whose first byte is {@code round}. */
     int staleKeys(byte[][] keys, byte round) {
-      int stale = 0;
-      for (byte[] k : keys) {
-        byte[] v = data.get(ByteBuffer.wrap(k));
-        if (v == null || v[0] != round) {
-          stale++;
-        }
-      }
-      return stale;
+      return PeerSupport.staleKeys(data, keys, round);
     }
 
     /** Called on the leader once it has committed an entry of its term and takes writes. */
