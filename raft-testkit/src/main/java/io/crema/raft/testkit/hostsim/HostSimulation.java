@@ -119,6 +119,7 @@ public final class HostSimulation {
                   .snapshotKeepEntries(5)
                   .snapshotChunkBytes(1024)
                   .requestTimeoutMs(200)
+                  .resultCodec(STRINGS)
                   .snapshotExecutor(Runnable::run)
                   .listener(
                       new io.crema.raft.node.HostListener() {
@@ -295,14 +296,38 @@ public final class HostSimulation {
     } else if (kind < 8) {
       String v = "v" + nextValue++;
       HistoryRecorder.Handle h = recorder.invoke(client, Command.write(key, v));
-      track(client, h, host.propose(0, KvStateMachine.put(key, v)), true);
+      track(client, h, write(host, KvStateMachine.put(key, v)), true);
     } else {
       String expected = rnd.nextInt(4) == 0 ? null : "v" + rnd.nextLong(Math.max(1, nextValue));
       String v = "v" + nextValue++;
       HistoryRecorder.Handle h = recorder.invoke(client, Command.cas(key, expected, v));
-      track(client, h, host.propose(0, KvStateMachine.cas(key, expected, v)), true);
+      track(client, h, write(host, KvStateMachine.cas(key, expected, v)), true);
     }
   }
+
+  /**
+   * Half the writes go to the chosen node only (refused there unless it leads), half through it to
+   * the leader it knows (forwarded, batched with others of the same duty cycle, answered back).
+   */
+  private CompletableFuture<Object> write(RaftHost host, byte[] command) {
+    return rnd.nextBoolean() ? host.propose(0, command) : host.proposeViaLeader(0, command);
+  }
+
+  /** The key-value machine's results (strings or null) over the wire, for forwarded writes. */
+  private static final io.crema.raft.node.ResultCodec STRINGS =
+      new io.crema.raft.node.ResultCodec() {
+        @Override
+        public byte[] encode(Object result) {
+          return result == null
+              ? null
+              : ((String) result).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Object decode(byte[] bytes) {
+          return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+      };
 
   private void track(int client, HistoryRecorder.Handle h, CompletableFuture<?> f, boolean write) {
     f.whenComplete(
