@@ -497,6 +497,13 @@ final class Raft {
   ConfState switchToConfig(Changer.Result result) {
     tracker.reset(result.config(), result.progress());
     ConfState cs = result.config().toConfState();
+    if ((role == Role.CANDIDATE || role == Role.PRE_CANDIDATE) && !promotable()) {
+      // The change removed this node (or made it a learner) while it campaigned: the election it
+      // runs is for a configuration it no longer votes in, and winning it would make a leader
+      // with no place in its own group (seed 304005). It stands down and waits to hear a leader.
+      becomeFollower(term, 0);
+      return cs;
+    }
     if (role != Role.LEADER || cs.voters().length == 0) {
       return cs;
     }

@@ -19,6 +19,24 @@ class SimulationTest {
   private static final int STEPS = Integer.getInteger("sim.steps", 5000);
   private static final long BASE = Long.getLong("sim.base", 1L);
 
+  /**
+   * Seeds that once found a bug, replayed on every build. 304005: a candidate removed from the
+   * group by a configuration change it applied mid-election went on to win it and became a leader
+   * with no progress of its own (NullPointerException in becomeLeader).
+   */
+  private static final long[] REGRESSION_SEEDS = {288, 304005};
+
+  @Test
+  void seedsThatFoundBugsStillPass() {
+    for (long seed : REGRESSION_SEEDS) {
+      try {
+        Simulation.run(SimulationConfig.defaults(seed, STEPS));
+      } catch (SimulationFailure f) {
+        throw new AssertionError("regression seed " + seed + ": " + f.getMessage(), f);
+      }
+    }
+  }
+
   @Test
   void manySeedsKeepEveryInvariant() {
     Long only = Long.getLong("sim.seed");
