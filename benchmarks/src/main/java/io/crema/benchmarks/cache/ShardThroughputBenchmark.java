@@ -66,6 +66,10 @@ public class ShardThroughputBenchmark {
   @Param({"4096"})
   public int window;
 
+  /** Longest idle park of the nodes' event loops and the media driver, in microseconds. */
+  @Param({"1000"})
+  public int idleMaxParkUs;
+
   BenchCluster cluster;
   private DistributedCache[] nodes;
   private final byte[][] keys = new byte[KEYS][];
@@ -76,7 +80,11 @@ public class ShardThroughputBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     inFlight = new InFlightWindow(window);
-    cluster = new BenchCluster(shards);
+    cluster =
+        new BenchCluster(
+            shards,
+            java.time.Duration.ofNanos(idleMaxParkUs * 1_000L),
+            io.crema.cache.CacheConfig.StorageType.CHRONICLE);
     nodes = cluster.nodes;
     for (int i = 0; i < KEYS; i++) {
       keys[i] = BenchCluster.key(i);
