@@ -70,6 +70,15 @@ public class ShardThroughputBenchmark {
   @Param({"1000"})
   public int idleMaxParkUs;
 
+  /**
+   * Where puts enter: {@code any} spreads them over the three nodes (two thirds forwarded); {@code
+   * leader} sends each to the node leading its key's shard (no forwarding).
+   */
+  @Param({"any"})
+  public String entry;
+
+  private int[] entryNode;
+
   BenchCluster cluster;
   private DistributedCache[] nodes;
   private final byte[][] keys = new byte[KEYS][];
@@ -92,6 +101,15 @@ public class ShardThroughputBenchmark {
     // Wait until every shard has a leader: one put per key's shard.
     for (int i = 0; i < KEYS; i++) {
       nodes[i % 3].put(keys[i], value).get(60, TimeUnit.SECONDS);
+    }
+    if (entry.equals("leader")) {
+      entryNode = new int[KEYS];
+      for (int i = 0; i < KEYS; i++) {
+        int shard = nodes[0].multiraftCoordinator().shardForKey(keys[i]);
+        entryNode[i] = (int) (cluster.leaderOf(shard) - 1);
+      }
+    } else if (!entry.equals("any")) {
+      throw new IllegalArgumentException("entry must be any or leader, was " + entry);
     }
   }
 
@@ -183,7 +201,7 @@ public class ShardThroughputBenchmark {
     int k = next;
     for (int i = 0; i < BATCH; i++) {
       inFlight.acquire();
-      inFlight.track(nodes[k % 3].put(keys[k], value));
+      inFlight.track(nodes[entryNode == null ? k % 3 : entryNode[k]].put(keys[k], value));
       k = k + 1 == KEYS ? 0 : k + 1;
     }
     next = k;
