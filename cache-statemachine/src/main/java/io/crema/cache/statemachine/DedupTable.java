@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * The bounded, deterministic deduplication table for exactly-once requests (Raft dissertation §6.3
@@ -17,6 +18,9 @@ final class DedupTable {
   private final int maxClients;
   private final int window;
   private final LinkedHashMap<Long, Session> sessions;
+  // The same sessions by primitive id: finding a client's session (once per applied request) boxes
+  // nothing; the linked map is then touched with the session's own boxed id to keep the order.
+  private final Long2ObjectHashMap<Session> byId = new Long2ObjectHashMap<>();
   private long droppedSessions;
 
   DedupTable(int maxClients, int window) {
@@ -28,6 +32,7 @@ final class DedupTable {
           protected boolean removeEldestEntry(Map.Entry<Long, Session> eldest) {
             if (size() > DedupTable.this.maxClients) {
               droppedSessions++;
+              byId.remove(eldest.getKey().longValue());
               return true;
             }
             return false;
@@ -37,10 +42,12 @@ final class DedupTable {
 
   /** The client's session (created if new, made most recent), with its floor raised to acked. */
   Session session(long clientId, long ackedSeq) {
-    Session s = sessions.get(clientId);
+    Session s = byId.get(clientId);
     if (s == null) {
       s = new Session(clientId, 0, window);
-      sessions.put(clientId, s);
+      add(s);
+    } else {
+      sessions.get(s.key); // access order: now the most recently used
     }
     s.ack(ackedSeq);
     return s;
@@ -79,12 +86,22 @@ final class DedupTable {
 
   /** Appends a restored session as the most recently used. */
   void restore(Session s) {
-    sessions.put(s.clientId, s);
+    Session old = byId.get(s.clientId);
+    if (old != null) {
+      sessions.remove(old.key);
+    }
+    add(s);
+  }
+
+  private void add(Session s) {
+    byId.put(s.clientId, s);
+    sessions.put(s.key, s);
   }
 
   /** One client's remembered results. */
   static final class Session {
     final long clientId;
+    final Long key;
     long floor;
     final long[] seqs;
     final CacheResult[] results;
@@ -92,6 +109,7 @@ final class DedupTable {
 
     Session(long clientId, long floor, int window) {
       this.clientId = clientId;
+      this.key = clientId;
       this.floor = floor;
       this.seqs = new long[window];
       this.results = new CacheResult[window];
