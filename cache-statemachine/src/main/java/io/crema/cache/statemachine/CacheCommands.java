@@ -200,13 +200,13 @@ public final class CacheCommands {
   static byte[] evict(long nowMs, List<Key> keys, long[] versions) {
     int size = HEADER_BYTES + varIntSize(keys.size());
     for (Key k : keys) {
-      size += bytesSize(k.bytes.length) + 8;
+      size += bytesSize(k.length()) + 8;
     }
     byte[] out = new byte[size];
     int pos = writePrefix(out, OP_EVICT, nowMs, 0, null);
     pos = putVarInt(out, pos, keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      pos = writeBytes(out, pos, keys.get(i).bytes);
+      pos = writeBytes(out, pos, keys.get(i).bytes());
       putLong(out, pos, versions[i]);
       pos += 8;
     }

@@ -150,7 +150,7 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
   }
 
   private static Key key(CommandReader r) {
-    return Key.copyOf(r.data, r.keyOff, r.keyLen);
+    return Key.view(r.data, r.keyOff, r.keyLen);
   }
 
   private static byte[] value(CommandReader r) {
@@ -163,7 +163,7 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
     if (expireAtMs != 0 && expireAtMs <= now) {
       s.remove(k);
     } else {
-      s.write(k, new StoredValue(value, version, expireAtMs));
+      s.write(k.compact(), new StoredValue(value, version, expireAtMs));
     }
   }
 
@@ -193,7 +193,7 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
     c.start(r);
     for (int i = 0; i < r.evictCount; i++) {
       c.next();
-      Key k = Key.copyOf(r.data, c.keyOff, c.keyLen);
+      Key k = Key.view(r.data, c.keyOff, c.keyLen);
       StoredValue cur = s.policy.getIfPresentQuietly(k);
       if (cur != null && (c.version == 0 || cur.version == c.version) && s.remove(k, cur)) {
         counters.evictions.incrementAndGet();

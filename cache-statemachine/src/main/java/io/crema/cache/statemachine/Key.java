@@ -2,19 +2,61 @@ package io.crema.cache.statemachine;
 
 import java.util.Arrays;
 
-/** An immutable byte-string key with a cached hash. */
+/**
+ * An immutable byte-string key with a cached hash: a range of an array that is never written again.
+ * Keys read from log entries are views of the entry's command ({@link #view}), so applying a write
+ * copies no key bytes: a log entry's data is immutable once proposed (the transport, the WAL and
+ * the client API all hand over arrays of their own).
+ */
 final class Key {
-  final byte[] bytes;
+  private final byte[] array;
+  private final int off;
+  private final int len;
   private final int hash;
 
   /** Takes ownership of {@code bytes} (callers pass a private copy). */
   Key(byte[] bytes) {
-    this.bytes = bytes;
-    this.hash = mix(Arrays.hashCode(bytes));
+    this(bytes, 0, bytes.length);
+  }
+
+  private Key(byte[] array, int off, int len) {
+    this.array = array;
+    this.off = off;
+    this.len = len;
+    int h = 1;
+    for (int i = off; i < off + len; i++) {
+      h = 31 * h + array[i];
+    }
+    this.hash = mix(h);
   }
 
   static Key copyOf(byte[] src, int off, int len) {
     return new Key(Arrays.copyOfRange(src, off, off + len));
+  }
+
+  /** The key {@code src[off, off + len)} without copying; {@code src} must never change. */
+  static Key view(byte[] src, int off, int len) {
+    return new Key(src, off, len);
+  }
+
+  /** Bytes a view may hold beyond its key and still be stored as it is. */
+  static final int MAX_SHARED_SLACK = 64;
+
+  /**
+   * The key to store: this one, unless it is a view into a much larger array (a command carrying a
+   * large value), which a stored key must not keep alive; then a copy of just the key.
+   */
+  Key compact() {
+    return array.length - len <= MAX_SHARED_SLACK ? this : copyOf(array, off, len);
+  }
+
+  int length() {
+    return len;
+  }
+
+  /** The key's bytes (a copy unless the key owns its whole array; do not modify). */
+  byte[] bytes() {
+    return off == 0 && len == array.length ? array : Arrays.copyOfRange(array, off, off + len);
   }
 
   private static int mix(int h) {
@@ -29,12 +71,18 @@ final class Key {
 
   @Override
   public boolean equals(Object o) {
-    return o == this
-        || (o instanceof Key && ((Key) o).hash == hash && Arrays.equals(((Key) o).bytes, bytes));
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof Key)) {
+      return false;
+    }
+    Key k = (Key) o;
+    return k.hash == hash && Arrays.equals(array, off, off + len, k.array, k.off, k.off + k.len);
   }
 
   @Override
   public String toString() {
-    return "Key(" + bytes.length + "B)";
+    return "Key(" + len + "B)";
   }
 }

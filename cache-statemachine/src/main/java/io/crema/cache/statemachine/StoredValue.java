@@ -23,6 +23,6 @@ final class StoredValue {
   }
 
   static int weigh(Key k, StoredValue v) {
-    return k.bytes.length + v.value.length + ENTRY_OVERHEAD_BYTES;
+    return k.length() + v.value.length + ENTRY_OVERHEAD_BYTES;
   }
 }

@@ -37,7 +37,7 @@ final class Replicas {
       StoredValue v = e.getValue();
       if (!v.isExpiredAt(s.logTimeMs)) {
         out.put(
-            hex.formatHex(e.getKey().bytes),
+            hex.formatHex(e.getKey().bytes()),
             hex.formatHex(v.value) + "@" + v.version + "~" + v.expireAtMs);
       }
     }
