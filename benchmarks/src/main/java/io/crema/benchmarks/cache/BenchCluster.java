@@ -1,5 +1,6 @@
 package io.crema.benchmarks.cache;
 
+import io.crema.benchmarks.BenchSupport;
 import io.crema.cache.CacheConfig;
 import io.crema.cache.DistributedCache;
 import io.crema.cache.examples.LoopbackPorts;
@@ -7,8 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Three cache nodes in one JVM for the cache benchmarks: Aeron loopback, Chronicle logs. */
 final class BenchCluster implements AutoCloseable {
@@ -68,17 +67,11 @@ final class BenchCluster implements AutoCloseable {
     return leader == null ? 0 : leader;
   }
 
-  static byte[] key(int i) {
-    return String.format("key-%012d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  }
-
   @Override
   public void close() throws IOException {
     for (DistributedCache n : nodes) {
       n.shutdown();
     }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    BenchSupport.deleteRecursively(dir);
   }
 }

@@ -1,5 +1,7 @@
 package io.crema.benchmarks.cache;
 
+import io.crema.benchmarks.BenchSupport;
+import io.crema.benchmarks.ChronicleBenchmark;
 import io.crema.cache.DistributedCache;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +10,6 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -34,25 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "-Xms2g",
-      "-Xmx2g",
-      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
-      "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "-Dchronicle.analytics.disable=true",
-      "-Dchronicle.announcer.disable=true",
-      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-    })
-public class PutLatencyBenchmark {
+public class PutLatencyBenchmark extends ChronicleBenchmark {
   private static final long RUN_NS = TimeUnit.SECONDS.toNanos(3);
 
   /** Puts per second offered. */
@@ -73,6 +56,9 @@ public class PutLatencyBenchmark {
   private BenchCluster cluster;
   private DistributedCache[] nodes;
   private final byte[] value = new byte[16];
+  private static final int KEYS = 3_000;
+  // Built once: the load loop must not format keys while it is being timed.
+  private final byte[][] keys = new byte[KEYS][];
 
   /** Latency percentiles of one iteration, in microseconds. */
   @State(Scope.Thread)
@@ -92,13 +78,12 @@ public class PutLatencyBenchmark {
             java.time.Duration.ofNanos(idleMaxParkUs * 1_000L),
             io.crema.cache.CacheConfig.StorageType.valueOf(storage));
     nodes = cluster.nodes;
-    for (int i = 0; i < 3_000; i++) {
-      nodes[i % 3].put(key(i), value).get(60, TimeUnit.SECONDS);
+    for (int i = 0; i < KEYS; i++) {
+      keys[i] = BenchSupport.key(i);
     }
-  }
-
-  private static byte[] key(int i) {
-    return BenchCluster.key(i);
+    for (int i = 0; i < KEYS; i++) {
+      nodes[i % 3].put(keys[i], value).get(60, TimeUnit.SECONDS);
+    }
   }
 
   @TearDown(Level.Trial)
@@ -125,10 +110,10 @@ public class PutLatencyBenchmark {
       }
       while (sent <= due) {
         long scheduled = start + sent * intervalNs;
-        int i = (int) (sent % 3_000);
+        int i = (int) (sent % KEYS);
         java.util.concurrent.CompletableFuture<Void> f;
         try {
-          f = nodes[(int) (sent % 3)].put(key(i), value);
+          f = nodes[(int) (sent % 3)].put(keys[i], value);
         } catch (RuntimeException e) {
           // Back-pressure: the offered load is above what the cluster absorbs.
           errors.add(e);

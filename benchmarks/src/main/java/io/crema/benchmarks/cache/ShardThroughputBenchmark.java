@@ -1,5 +1,7 @@
 package io.crema.benchmarks.cache;
 
+import io.crema.benchmarks.BenchSupport;
+import io.crema.benchmarks.ChronicleBenchmark;
 import io.crema.benchmarks.InFlightWindow;
 import io.crema.cache.DistributedCache;
 import java.lang.management.ManagementFactory;
@@ -7,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -37,25 +38,7 @@ import org.openjdk.jmh.runner.IterationType;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "-Xms2g",
-      "-Xmx2g",
-      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
-      "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "-Dchronicle.analytics.disable=true",
-      "-Dchronicle.announcer.disable=true",
-      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-    })
-public class ShardThroughputBenchmark {
+public class ShardThroughputBenchmark extends ChronicleBenchmark {
   static final int KEYS = 4096;
   static final int BATCH = 1024;
 
@@ -96,7 +79,7 @@ public class ShardThroughputBenchmark {
             io.crema.cache.CacheConfig.StorageType.CHRONICLE);
     nodes = cluster.nodes;
     for (int i = 0; i < KEYS; i++) {
-      keys[i] = BenchCluster.key(i);
+      keys[i] = BenchSupport.key(i);
     }
     // Wait until every shard has a leader: one put per key's shard.
     for (int i = 0; i < KEYS; i++) {

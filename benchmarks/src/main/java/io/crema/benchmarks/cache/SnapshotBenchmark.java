@@ -1,5 +1,6 @@
 package io.crema.benchmarks.cache;
 
+import io.crema.benchmarks.BenchSupport;
 import io.crema.cache.statemachine.CacheCommands;
 import io.crema.cache.statemachine.CacheStateMachine;
 import io.crema.cache.statemachine.CacheStateMachineConfig;
@@ -15,11 +16,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -123,11 +122,7 @@ public class SnapshotBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    BenchSupport.deleteRecursively(dir);
   }
 
   @Benchmark

@@ -3,6 +3,7 @@ package io.crema.benchmarks.peers;
 import static io.crema.benchmarks.peers.PeerSupport.KEY_BYTES;
 import static io.crema.benchmarks.peers.PeerSupport.VALUE_BYTES;
 
+import io.crema.benchmarks.BenchSupport;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
@@ -221,7 +222,7 @@ public class MicroRaftBenchmark {
     leader = elected.get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
 
     for (int i = 0; i < IN_FLIGHT; i++) {
-      keys[i] = PeerSupport.key(i);
+      keys[i] = BenchSupport.key(i);
     }
     // One committed put per key before measuring (as ShardThroughputBenchmark does).
     issueRound();

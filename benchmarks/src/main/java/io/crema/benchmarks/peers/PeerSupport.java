@@ -5,13 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** What the peer benchmarks share: keys and commands shaped like the cache benchmarks', ports. */
 final class PeerSupport {
@@ -19,11 +14,6 @@ final class PeerSupport {
   static final int VALUE_BYTES = 16;
 
   private PeerSupport() {}
-
-  /** The 16-byte key {@code i}, the same keys as the cache benchmarks ({@code key-%012d}). */
-  static byte[] key(int i) {
-    return String.format("key-%012d", i).getBytes(StandardCharsets.US_ASCII);
-  }
 
   /** A put: key then a 16-byte value whose first byte is {@code round}, 32 bytes in all. */
   static byte[] command(byte[] key, int round) {
@@ -56,18 +46,6 @@ final class PeerSupport {
       }
     }
     return ports;
-  }
-
-  /** Deletes {@code dir} and everything under it (nothing if it is null or already gone). */
-  static void deleteRecursively(Path dir) throws IOException {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /**

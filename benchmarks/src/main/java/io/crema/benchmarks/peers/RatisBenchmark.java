@@ -3,6 +3,7 @@ package io.crema.benchmarks.peers;
 import static io.crema.benchmarks.peers.PeerSupport.KEY_BYTES;
 import static io.crema.benchmarks.peers.PeerSupport.VALUE_BYTES;
 
+import io.crema.benchmarks.BenchSupport;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -250,7 +251,7 @@ public class RatisBenchmark {
     }
 
     for (int i = 0; i < IN_FLIGHT; i++) {
-      keys[i] = PeerSupport.key(i);
+      keys[i] = BenchSupport.key(i);
     }
     // One committed put per key before measuring (as ShardThroughputBenchmark does).
     issueRound();
@@ -277,7 +278,7 @@ public class RatisBenchmark {
         s.close();
       }
     } finally {
-      PeerSupport.deleteRecursively(dir);
+      BenchSupport.deleteRecursively(dir);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.crema.benchmarks.wal;
 
+import io.crema.benchmarks.BenchSupport;
+import io.crema.benchmarks.ChronicleBenchmark;
 import io.crema.raft.Entry;
 import io.crema.raft.LogBatch;
 import io.crema.wal.ChronicleLogConfig;
@@ -12,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -40,30 +41,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * The log goes to a fresh directory under {@code java.io.tmpdir} (override with {@code
  * -jvmArgsAppend -Dwal.bench.dir=/path}), deleted after each trial. The forked JVM gets the
- * Chronicle flags from {@link Fork#jvmArgsAppend()}.
+ * Chronicle flags from {@link ChronicleBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
-      "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "-Dchronicle.analytics.disable=true",
-      "-Dchronicle.announcer.disable=true",
-      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-    })
-public class WalAppendBenchmark {
+public class WalAppendBenchmark extends ChronicleBenchmark {
   @Param({"16", "100"})
   int payloadBytes;
 
@@ -103,7 +88,7 @@ public class WalAppendBenchmark {
   @TearDown(Level.Trial)
   public void close() throws IOException {
     store.close();
-    WalBenchmarkFiles.delete(dir);
+    BenchSupport.deleteRecursively(dir);
   }
 
   @Benchmark

@@ -3,8 +3,6 @@ package io.crema.benchmarks.wal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Temp directories for the WAL benchmarks. */
 final class WalBenchmarkFiles {
@@ -15,16 +13,5 @@ final class WalBenchmarkFiles {
     Path parent = base == null ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(base);
     Files.createDirectories(parent);
     return Files.createTempDirectory(parent, prefix);
-  }
-
-  static void delete(Path dir) throws IOException {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

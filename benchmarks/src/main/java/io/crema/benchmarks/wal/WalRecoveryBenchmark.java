@@ -1,5 +1,7 @@
 package io.crema.benchmarks.wal;
 
+import io.crema.benchmarks.BenchSupport;
+import io.crema.benchmarks.ChronicleBenchmark;
 import io.crema.raft.Entry;
 import io.crema.raft.HardState;
 import io.crema.raft.LogBatch;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -41,23 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 3)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
-      "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "-Dchronicle.analytics.disable=true",
-      "-Dchronicle.announcer.disable=true",
-      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-    })
-public class WalRecoveryBenchmark {
+public class WalRecoveryBenchmark extends ChronicleBenchmark {
   private static final int GROUPS = 8;
 
   @Param({"1000000"})
@@ -94,7 +79,7 @@ public class WalRecoveryBenchmark {
 
   @TearDown(Level.Trial)
   public void delete() throws IOException {
-    WalBenchmarkFiles.delete(dir);
+    BenchSupport.deleteRecursively(dir);
   }
 
   @Benchmark
