@@ -66,11 +66,6 @@ public final class Entry {
     return (long) data.length + OVERHEAD_BYTES;
   }
 
-  /** Returns a copy of this entry at another index and term (the leader stamps proposals). */
-  public Entry withIndexAndTerm(long newIndex, long newTerm) {
-    return new Entry(newIndex, newTerm, type, data);
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) {

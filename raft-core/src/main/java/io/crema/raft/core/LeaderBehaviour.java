@@ -363,7 +363,8 @@ final class LeaderBehaviour implements RoleBehaviour {
       throw new ProposalDroppedException(
           ProposalDroppedException.Reason.INVALID_CONF_CHANGE, r.lead, e.getMessage());
     }
-    r.appendEntries(List.of(new Entry(1, 1, EntryType.CONF_CHANGE, cc.encode())));
+    r.appendEntries(
+        List.of(new Entry(r.log.lastIndex() + 1, r.term, EntryType.CONF_CHANGE, cc.encode())));
     r.pendingConfIndex = r.log.lastIndex();
     broadcastAppend(r);
   }

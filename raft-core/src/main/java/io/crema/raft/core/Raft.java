@@ -456,22 +456,24 @@ final class Raft {
   // Log
 
   /** Leader: stamps and appends entries to its own log. */
+  /** Leader: appends entries built at their positions (after the last index, in this term). */
   void appendEntries(List<Entry> ents) {
-    long li = log.lastIndex();
-    List<Entry> stamped = ents;
+    long next = log.lastIndex() + 1;
     for (int i = 0; i < ents.size(); i++) {
       Entry e = ents.get(i);
-      if (e.index() != li + 1 + i || e.term() != term) {
-        if (stamped == ents) {
-          stamped = new ArrayList<>(ents.subList(0, i));
-        }
-        e = e.withIndexAndTerm(li + 1 + i, term);
-      }
-      if (stamped != ents) {
-        stamped.add(e);
+      if (e.index() != next + i || e.term() != term) {
+        throw new IllegalArgumentException(
+            "entry "
+                + e.index()
+                + "@"
+                + e.term()
+                + " is not at the next position "
+                + (next + i)
+                + "@"
+                + term);
       }
     }
-    log.append(stamped);
+    log.append(ents);
     // The leader's own match moves only once the append is durable (see advance()).
   }
 

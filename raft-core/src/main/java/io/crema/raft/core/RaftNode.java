@@ -82,7 +82,8 @@ public final class RaftNode {
    */
   public void propose(byte[] data) {
     requireLeader();
-    LeaderBehaviour.INSTANCE.propose(raft, List.of(new Entry(1, 1, EntryType.NORMAL, data)));
+    LeaderBehaviour.INSTANCE.propose(
+        raft, List.of(new Entry(raft.log.lastIndex() + 1, raft.term, EntryType.NORMAL, data)));
   }
 
   /**

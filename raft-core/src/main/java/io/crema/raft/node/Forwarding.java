@@ -115,15 +115,13 @@ final class Forwarding {
     this.maxBatchBytes = maxBatchBytes;
   }
 
-  /** Follower side: queue the command for the leader this node knows (sent by {@link #flush}). */
+  /**
+   * Follower side: queue the command for the leader this node knows (sent by {@link #flush}). The
+   * caller ({@link HostAgent#addProposalViaLeader}) has checked that a leader is known and is not
+   * this node.
+   */
   void forward(Group g, byte[] command, CompletableFuture<Object> f, long nowNs) {
     long leader = g.node.leader();
-    if (leader == 0 || leader == nodeId) {
-      f.completeExceptionally(
-          new RaftOperationException(
-              Reason.NO_LEADER, g.id, 0, "group " + g.id + " has no leader right now"));
-      return;
-    }
     long id = nextId++;
     waiting.put(id, new Waiting(f, g.id, nowNs));
     add(requests, MessageType.CLIENT_REQUEST, leader, g.id, new Entry(id, 1, NORMAL, command));

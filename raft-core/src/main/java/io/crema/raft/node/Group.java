@@ -13,12 +13,11 @@ import io.crema.raft.core.Role;
 import io.crema.raft.node.RaftOperationException.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * One Raft group on a host: its algorithm, state machine, and the clients waiting on it (proposals
@@ -56,7 +55,7 @@ final class Group {
   /** In increasing index order (see {@link #addPending}): the head is the next to be decided. */
   private final PendingQueue pending = new PendingQueue();
 
-  private final Map<Long, ReadWait> readsByRequest = new HashMap<>();
+  private final Long2ObjectHashMap<ReadWait> readsByRequest = new Long2ObjectHashMap<>();
   private final PriorityQueue<ReadWait> readsAwaitingApply =
       new PriorityQueue<>(Comparator.comparingLong(w -> w.index));
 
@@ -412,24 +411,27 @@ final class Group {
                       + timeoutNs / 1_000_000
                       + " ms; it may or may not have been applied"));
     }
-    readsByRequest
-        .entrySet()
-        .removeIf(
-            e -> {
-              if (nowNs - e.getValue().startNs <= timeoutNs) {
-                return false;
-              }
-              RaftOperationException ex =
-                  new RaftOperationException(
-                      Reason.TIMEOUT,
-                      id,
-                      node.leader(),
-                      "no read index for group " + id + " within " + timeoutNs / 1_000_000 + " ms");
-              for (ReadRequest r : e.getValue().requests) {
-                r.future().completeExceptionally(ex);
-              }
-              return true;
-            });
+    // Checked every tick for every group, quiescent ones included: nothing is allocated when no
+    // read is waiting.
+    if (!readsByRequest.isEmpty()) {
+      for (Long2ObjectHashMap<ReadWait>.ValueIterator it = readsByRequest.values().iterator();
+          it.hasNext(); ) {
+        ReadWait w = it.next();
+        if (nowNs - w.startNs <= timeoutNs) {
+          continue;
+        }
+        it.remove();
+        RaftOperationException ex =
+            new RaftOperationException(
+                Reason.TIMEOUT,
+                id,
+                node.leader(),
+                "no read index for group " + id + " within " + timeoutNs / 1_000_000 + " ms");
+        for (ReadRequest r : w.requests) {
+          r.future().completeExceptionally(ex);
+        }
+      }
+    }
     if (transferFuture != null && nowNs > transferDeadlineNs) {
       transferFuture.completeExceptionally(
           new RaftOperationException(

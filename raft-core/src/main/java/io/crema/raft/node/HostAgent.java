@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
@@ -63,8 +65,10 @@ final class HostAgent implements Agent {
   private final List<Long> failedGroups = new ArrayList<>();
   private static final System.Logger LOG = System.getLogger(HostAgent.class.getName());
   private final Transport.Handler onMessage = this::onMessage;
-  private final java.util.Map<Long, Long> peerHeardNs = new java.util.HashMap<>();
-  private final java.util.TreeSet<Long> peers = new java.util.TreeSet<>();
+  // When each peer was last heard from (primitive maps: updated for every message received).
+  private static final long NEVER = Long.MIN_VALUE;
+  private final Long2LongHashMap peerHeardNs = new Long2LongHashMap(NEVER);
+  private final LongHashSet peers = new LongHashSet();
   private final int pingEveryTicks;
   private long ticks;
   private long nextTickNs;
@@ -395,16 +399,19 @@ final class HostAgent implements Agent {
         }
       }
     }
-    for (long peer : peers) {
+    for (LongHashSet.LongIterator it = peers.iterator(); it.hasNext(); ) {
+      long peer = it.nextValue();
       transport.send(Message.builder(MessageType.PING).from(config.nodeId()).to(peer).build());
-      peerHeardNs.putIfAbsent(peer, nowNs);
+      if (peerHeardNs.get(peer) == NEVER) {
+        peerHeardNs.put(peer, nowNs);
+      }
     }
     long silence = config.electionTick() * config.tickIntervalNs();
     for (Group g : groups.values()) {
       if (g.quiescent && !g.node.isLeader()) {
         long leader = g.node.leader();
-        Long heard = peerHeardNs.get(leader);
-        if (leader == 0 || heard == null || nowNs - heard > silence) {
+        long heard = peerHeardNs.get(leader);
+        if (leader == 0 || heard == NEVER || nowNs - heard > silence) {
           g.wake();
         }
       }

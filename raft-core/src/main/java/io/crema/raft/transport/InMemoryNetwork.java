@@ -25,6 +25,9 @@ public final class InMemoryNetwork {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
   private volatile double dropRate;
+  // Set by cut/isolate, cleared by heal: without faults a send looks nothing up (and boxes
+  // nothing).
+  private volatile boolean faults;
   private SplittableRandom random = new SplittableRandom(0);
 
   public InMemoryNetwork() {
@@ -69,6 +72,7 @@ public final class InMemoryNetwork {
   /** Drops messages from {@code from} to {@code to} (one way) until healed. */
   public void cut(long from, long to) {
     cutLinks.add(link(from, to));
+    faults = true;
   }
 
   /** Drops messages both ways between a and b until healed. */
@@ -80,10 +84,12 @@ public final class InMemoryNetwork {
   /** Drops everything to and from a node until healed. */
   public void isolate(long nodeId) {
     isolated.add(nodeId);
+    faults = true;
   }
 
   /** Removes every cut link and isolation (random loss stays as set). */
   public void heal() {
+    faults = false;
     cutLinks.clear();
     isolated.clear();
   }
@@ -113,9 +119,10 @@ public final class InMemoryNetwork {
   boolean send(Message m) {
     long from = m.from();
     long to = m.to();
-    if (isolated.contains(from)
-        || isolated.contains(to)
-        || cutLinks.contains(link(from, to))
+    if ((faults
+            && (isolated.contains(from)
+                || isolated.contains(to)
+                || cutLinks.contains(link(from, to))))
         || (dropRate > 0 && randomDrop())) {
       dropped.incrementAndGet();
       return false;
