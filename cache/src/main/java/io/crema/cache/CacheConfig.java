@@ -1,5 +1,6 @@
 package io.crema.cache;
 
+import io.crema.multiraft.ShardRouter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -23,7 +24,7 @@ public final class CacheConfig {
   }
 
   /** Most shards a cache may have. */
-  public static final int MAX_SHARDS = 1024;
+  public static final int MAX_SHARDS = ShardRouter.MAX_SHARDS;
 
   /** Default request timeout. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);

@@ -127,9 +127,16 @@ final class CacheNode implements AutoCloseable {
                 .stamper(new LeaderClock(System::currentTimeMillis, config.shards()))
                 .listener(
                     new HostListener() {
+                      // Called on the host thread whenever a shard's role or leader changes; only
+                      // a new leader counts (as raft-core's own GroupStats.leaderChanges does).
+                      private final long[] lastLeader = new long[config.shards()];
+
                       @Override
                       public void onRoleChange(long groupId, Role role, long term, long leader) {
-                        if (groupId >= 0 && groupId < config.shards()) {
+                        if (groupId >= 0
+                            && groupId < config.shards()
+                            && leader != lastLeader[(int) groupId]) {
+                          lastLeader[(int) groupId] = leader;
                           leaderChanges.incrementAndGet((int) groupId);
                         }
                       }

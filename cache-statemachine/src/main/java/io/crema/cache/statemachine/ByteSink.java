@@ -47,13 +47,18 @@ final class ByteSink {
 
   /** Writes a length-prefixed byte string. */
   void writeBytes(byte[] b) throws IOException {
-    writeVarInt(b.length);
-    if (b.length <= buf.length - pos) {
-      System.arraycopy(b, 0, buf, pos, b.length);
-      pos += b.length;
+    writeBytes(b, 0, b.length);
+  }
+
+  /** Writes {@code b[off, off + len)} as a length-prefixed byte string. */
+  void writeBytes(byte[] b, int off, int len) throws IOException {
+    writeVarInt(len);
+    if (len <= buf.length - pos) {
+      System.arraycopy(b, off, buf, pos, len);
+      pos += len;
     } else {
       flushBuffer();
-      out.write(b);
+      out.write(b, off, len);
     }
   }
 

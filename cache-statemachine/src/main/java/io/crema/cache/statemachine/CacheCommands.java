@@ -206,7 +206,10 @@ public final class CacheCommands {
     int pos = writePrefix(out, OP_EVICT, nowMs, 0, null);
     pos = putVarInt(out, pos, keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      pos = writeBytes(out, pos, keys.get(i).bytes());
+      Key k = keys.get(i);
+      pos = putVarInt(out, pos, k.length());
+      k.copyTo(out, pos);
+      pos += k.length();
       putLong(out, pos, versions[i]);
       pos += 8;
     }

@@ -50,6 +50,16 @@ final class Key {
     return array.length - len <= MAX_SHARED_SLACK ? this : copyOf(array, off, len);
   }
 
+  /** Writes the key as a length-prefixed byte string, without copying it first. */
+  void writeTo(ByteSink sink) throws java.io.IOException {
+    sink.writeBytes(array, off, len);
+  }
+
+  /** Copies the key into {@code out} at {@code pos}. */
+  void copyTo(byte[] out, int pos) {
+    System.arraycopy(array, off, out, pos, len);
+  }
+
   int length() {
     return len;
   }

@@ -55,7 +55,7 @@ final class StateCodec {
 
     void entry(Key key, StoredValue v) throws IOException {
       sink.writeByte(1);
-      sink.writeBytes(key.bytes());
+      key.writeTo(sink);
       sink.writeBytes(v.value);
       sink.writeLong(v.version);
       sink.writeLong(v.expireAtMs);
