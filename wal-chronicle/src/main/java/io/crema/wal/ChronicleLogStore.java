@@ -9,9 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,6 +20,7 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +61,7 @@ public final class ChronicleLogStore implements LogStore {
   private final QueueEntryReader entryReader;
   private final RecordWriter writer = new RecordWriter();
   private final BatchValidator validator;
-  private final Map<Long, GroupLog> groups = new HashMap<>();
+  private final Long2ObjectHashMap<GroupLog> groups = new Long2ObjectHashMap<>();
   private final NavigableMap<Integer, File> cycleFiles = new TreeMap<>();
   private final FileCompactor fileCompactor;
   private RecoveryStats recoveryStats;
@@ -193,14 +192,18 @@ public final class ChronicleLogStore implements LogStore {
   public void append(LogBatch batch) {
     checkWritable();
     for (LogBatch.GroupWrite w : batch.writes()) {
-      validator.validate(w, groups.get(w.groupId()));
-      appendGroup(w);
+      GroupLog g = groups.get(w.groupId());
+      validator.validate(w, g);
+      if (g == null) {
+        g = newGroup(w.groupId());
+        groups.put(w.groupId(), g);
+      }
+      appendGroup(w, g);
     }
   }
 
-  private void appendGroup(LogBatch.GroupWrite w) {
+  private void appendGroup(LogBatch.GroupWrite w, GroupLog g) {
     long groupId = w.groupId();
-    GroupLog g = groups.computeIfAbsent(groupId, this::newGroup);
     try {
       if (w.snapshot() != null) {
         boolean keep = g.matches(w.snapshot());

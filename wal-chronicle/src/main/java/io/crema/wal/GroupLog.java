@@ -146,10 +146,6 @@ final class GroupLog implements LogReader {
     return k < 0 ? -1 : records.valueAt(k);
   }
 
-  boolean hasEntries() {
-    return last >= first;
-  }
-
   long missingBelow() {
     return missingBelow;
   }

@@ -17,10 +17,6 @@ final class RunIndex {
     return head == tail;
   }
 
-  int size() {
-    return tail - head;
-  }
-
   void clear() {
     head = 0;
     tail = 0;
@@ -108,12 +104,8 @@ final class RunIndex {
     return values[position];
   }
 
-  /** One past the last position (positions run from {@link #firstPosition()}). */
+  /** One past the last position. */
   int endPosition() {
     return tail;
-  }
-
-  int firstPosition() {
-    return head;
   }
 }
