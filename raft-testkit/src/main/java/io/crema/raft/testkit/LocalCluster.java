@@ -34,7 +34,6 @@ public final class LocalCluster {
     final MemoryLogStore store = new MemoryLogStore();
     RaftNode raft;
     long snapshotIndex;
-    final java.util.List<io.crema.raft.core.ReadState> readStates = new java.util.ArrayList<>();
   }
 
   private final TreeMap<Long, Node> nodes = new TreeMap<>();
@@ -58,11 +57,6 @@ public final class LocalCluster {
     }
     // Apply the bootstrap configuration entries so that nodes may campaign.
     runUntilQuiet();
-  }
-
-  /** A cluster with default settings ({@link RaftConfig#builder(long)}). */
-  public static LocalCluster withDefaults(Applier applier, long... voters) {
-    return new LocalCluster(id -> RaftConfig.builder(id).build(), applier, voters);
   }
 
   public RaftNode node(long id) {
@@ -157,7 +151,6 @@ public final class LocalCluster {
       n.store.sync();
     }
     inFlight.addAll(rd.messagesAfterPersist());
-    n.readStates.addAll(rd.readStates());
     List<Entry> committed = rd.committedEntries();
     if (!committed.isEmpty()) {
       for (Entry e : committed) {
@@ -168,50 +161,6 @@ public final class LocalCluster {
       applier.apply(id, committed);
     }
     n.raft.advance(rd);
-  }
-
-  /**
-   * Asks the leader to hand leadership to {@code target} and runs (ticking when quiet) until the
-   * target leads.
-   *
-   * @throws IllegalStateException if it does not within 100 ticks
-   */
-  public void transferLeaderAndWait(long leader, long target) {
-    node(leader).transferLeader(target);
-    for (int i = 0; i < 100 && !node(target).isLeader(); i++) {
-      runUntilQuiet();
-      if (!node(target).isLeader()) {
-        tick();
-      }
-    }
-    if (!node(target).isLeader()) {
-      throw new IllegalStateException("node " + target + " did not become leader");
-    }
-  }
-
-  /**
-   * Runs (ticking when quiet) until node {@code id} got the answer to read request {@code
-   * requestId} and has applied up to its index.
-   *
-   * @throws IllegalStateException if no answer comes within 100 ticks, or it was rejected
-   */
-  public io.crema.raft.core.ReadState awaitReadState(long id, long requestId) {
-    for (int i = 0; i < 100; i++) {
-      Node n = nodes.get(id);
-      for (io.crema.raft.core.ReadState rs : n.readStates) {
-        if (rs.requestId() == requestId) {
-          if (rs.rejected()) {
-            throw new IllegalStateException("read " + requestId + " was rejected (no leader)");
-          }
-          runUntil(() -> n.raft.appliedIndex() >= rs.index());
-          return rs;
-        }
-      }
-      if (!runOnce()) {
-        tick();
-      }
-    }
-    throw new IllegalStateException("no answer to read " + requestId + " on node " + id);
   }
 
   /**
