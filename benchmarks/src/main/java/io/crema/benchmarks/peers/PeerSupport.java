@@ -48,15 +48,13 @@ final class PeerSupport {
     return ports;
   }
 
-  /**
-   * How many of {@code keys} do not hold, in {@code data}, a value whose first byte is {@code
-   * round}.
-   */
-  static int staleKeys(java.util.Map<java.nio.ByteBuffer, byte[]> data, byte[][] keys, byte round) {
+  /** How many of {@code keys} do not hold, in {@code data}, the value last written to them. */
+  static int staleKeys(
+      java.util.Map<java.nio.ByteBuffer, byte[]> data, byte[][] keys, byte[] lastRound) {
     int stale = 0;
-    for (byte[] k : keys) {
-      byte[] v = data.get(java.nio.ByteBuffer.wrap(k));
-      if (v == null || v[0] != round) {
+    for (int i = 0; i < keys.length; i++) {
+      byte[] v = data.get(java.nio.ByteBuffer.wrap(keys[i]));
+      if (v == null || v[0] != lastRound[i]) {
         stale++;
       }
     }

@@ -513,9 +513,11 @@ public final class SuiteReport {
                   "entry",
                   "leader",
                   "threads",
-                  "dedicated"),
-              "ours: 3 Raft hosts, each on its own thread, in-memory transport and log, hash-map"
-                  + " state machine over 4,096 keys, 16 B keys and values, 8,192 puts in flight"
+                  "shared",
+                  "window",
+                  "4096"),
+              "ours: 3 Raft hosts on one event-loop thread, in-memory transport and log, hash-map"
+                  + " state machine over 4,096 keys, 16 B keys and values, 4,096 puts in flight"
                   + " sent to the leader",
               MICRORAFT,
               "theirs: MicroRaft, 3 nodes, in-memory transport and log"));
