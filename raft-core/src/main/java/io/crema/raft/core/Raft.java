@@ -258,14 +258,7 @@ final class Raft {
         // A stale leader (e.g. partitioned then healed): tell it our term so it steps down.
         send(reply(m, MessageType.APPEND_RESPONSE).build());
       } else if (m.type() == MessageType.PRE_VOTE) {
-        long c = log.committed();
-        send(
-            reply(m, MessageType.PRE_VOTE_RESPONSE)
-                .term(term)
-                .reject(true)
-                .commit(c)
-                .logTerm(log.term(c))
-                .build());
+        rejectVote(m, MessageType.PRE_VOTE_RESPONSE);
       }
       return;
     }
@@ -308,8 +301,7 @@ final class Raft {
       // learns that its prefix is committed (Log Matching). Without this, voters left in a joint
       // configuration after the removed leader is gone could wait forever for the news that the
       // configuration was left, needing the vote of a removed node whose log is longer.
-      long c = log.committed();
-      send(reply(m, respType).term(term).reject(true).commit(c).logTerm(log.term(c)).build());
+      rejectVote(m, respType);
     }
   }
 
@@ -408,6 +400,15 @@ final class Raft {
   // Output
 
   /** A reply to m: addressed to its sender, stamped with our term. */
+  /**
+   * Refuses a (pre-)vote, with this node's commit index and its term: a candidate that holds that
+   * entry learns the commit from it.
+   */
+  private void rejectVote(Message m, MessageType type) {
+    long c = log.committed();
+    send(reply(m, type).reject(true).commit(c).logTerm(log.term(c)).build());
+  }
+
   Message.Builder reply(Message m, MessageType type) {
     return msg(type).to(m.from()).term(term);
   }
