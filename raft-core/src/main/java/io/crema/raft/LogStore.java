@@ -8,9 +8,13 @@ import java.util.Set;
  * durable (group commit). Reads go through each group's {@link LogReader}, which sees appended data
  * at once, synced or not.
  *
- * <p>Driven by one thread (the host's); implementations need not be thread-safe.
+ * <p>Driven by one thread (the host's); implementations need not be thread-safe, except for the
+ * tasks {@link #syncLater()} hands out, which run on another thread while the host goes on.
  */
 public interface LogStore extends AutoCloseable {
+  /** What {@link #syncLater()} returns when the writes are already durable: a task to skip. */
+  Runnable SYNCED = () -> {};
+
   /** The groups this log holds (after recovery, those found on disk). */
   Set<Long> groups();
 
@@ -34,6 +38,22 @@ public interface LogStore extends AutoCloseable {
    * @throws LogStoreException if the sync failed
    */
   void sync();
+
+  /**
+   * Asynchronous storage writes (etcd's name for it): a task that makes everything appended before
+   * this call durable, as {@link #sync()} would, run by a thread other than the host's while the
+   * host goes on appending. Tasks run one at a time, in the order they were made; a task covers
+   * everything an earlier one would have, so a runner with several queued may run only the last.
+   *
+   * <p>The default syncs here, on the calling thread, and returns {@link #SYNCED}.
+   *
+   * @throws LogStoreException if the sync failed (from here or from the task's {@code run()}); the
+   *     store then refuses further writes
+   */
+  default Runnable syncLater() {
+    sync();
+    return SYNCED;
+  }
 
   /**
    * Drops entries below {@code index} of a group; {@code index} must not pass the group's snapshot

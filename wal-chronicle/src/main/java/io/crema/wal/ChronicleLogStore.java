@@ -7,13 +7,16 @@ import io.crema.raft.LogStore;
 import io.crema.raft.LogStoreException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -66,10 +69,18 @@ public final class ChronicleLogStore implements LogStore {
   private final FileCompactor fileCompactor;
   private RecoveryStats recoveryStats;
   private int lastWrittenCycle = Integer.MIN_VALUE;
-  private long lastSyncNs;
-  private long syncCount;
-  private Throwable failure;
-  private boolean closed;
+  private int firstWrittenCycle = Integer.MIN_VALUE;
+  private volatile long lastSyncNs;
+  private final AtomicLong syncCount = new AtomicLong();
+  private volatile Throwable failure;
+  private volatile boolean closed;
+  // syncLater: the cycle being written when the last task that ran was made. Everything appended
+  // since lies in that cycle's file or later ones (appends only go forward).
+  private volatile int syncedFromCycle = Integer.MIN_VALUE;
+  // Used by sync tasks only (one at a time, under syncLock): the channel of the file forced last.
+  private final Object syncLock = new Object();
+  private FileChannel syncChannel;
+  private File syncChannelFile;
 
   private ChronicleLogStore(ChronicleLogConfig config, DirectoryLock lock) {
     this.config = config;
@@ -158,9 +169,9 @@ public final class ChronicleLogStore implements LogStore {
     return recoveryStats;
   }
 
-  /** Number of msyncs done so far (for tests and metrics). */
+  /** Number of msyncs and fdatasyncs done so far (for tests and metrics). */
   public long syncCount() {
-    return syncCount;
+    return syncCount.get();
   }
 
   @Override
@@ -261,6 +272,9 @@ public final class ChronicleLogStore implements LogStore {
     }
     int cycle = queue.rollCycle().toCycle(queueIndex);
     if (cycle != lastWrittenCycle) {
+      if (firstWrittenCycle == Integer.MIN_VALUE) {
+        firstWrittenCycle = cycle;
+      }
       lastWrittenCycle = cycle;
       cycleFiles.putIfAbsent(cycle, appender.currentFile());
     }
@@ -296,10 +310,77 @@ public final class ChronicleLogStore implements LogStore {
   private void forceSync() {
     try {
       appender.sync();
-      syncCount++;
+      syncCount.incrementAndGet();
       lastSyncNs = System.nanoTime();
     } catch (RuntimeException | InternalError e) {
       throw fail("sync", e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The task fdatasyncs the queue files written since the last task that ran (one file unless
+   * the roll cycle changed): the appender writes through a shared memory mapping, whose dirty pages
+   * belong to the file and are written back by an fdatasync on any descriptor of it, so the host
+   * thread can keep appending while the task waits for the disk. {@link SyncPolicy#INTERVAL}: the
+   * task syncs only if the interval has passed; {@link SyncPolicy#NEVER}: {@link #SYNCED}.
+   */
+  @Override
+  public Runnable syncLater() {
+    checkWritable();
+    if (config.syncPolicy() == SyncPolicy.NEVER || lastWrittenCycle == Integer.MIN_VALUE) {
+      return SYNCED;
+    }
+    int to = lastWrittenCycle;
+    int from = Math.max(syncedFromCycle, firstWrittenCycle);
+    File[] files =
+        from >= to
+            ? new File[] {cycleFiles.get(to)}
+            : cycleFiles.subMap(from, true, to, true).values().toArray(new File[0]);
+    boolean interval = config.syncPolicy() == SyncPolicy.INTERVAL;
+    long intervalNs = config.syncIntervalMs() * 1_000_000L;
+    return () -> {
+      if (interval && System.nanoTime() - lastSyncNs < intervalNs) {
+        return;
+      }
+      synchronized (syncLock) {
+        if (closed) {
+          throw new LogStoreException("WAL " + config.directory() + " closed before its sync ran");
+        }
+        try {
+          for (File f : files) {
+            if (!f.equals(syncChannelFile)) {
+              closeSyncChannel();
+              try {
+                syncChannel = FileChannel.open(f.toPath(), StandardOpenOption.WRITE);
+              } catch (java.nio.file.NoSuchFileException gone) {
+                continue; // deleted by compaction, which synced what it kept first
+              }
+              syncChannelFile = f;
+            }
+            syncChannel.force(false);
+          }
+        } catch (IOException | RuntimeException e) {
+          closeSyncChannel();
+          throw fail("sync of " + java.util.Arrays.toString(files), e);
+        }
+        syncCount.incrementAndGet();
+        lastSyncNs = System.nanoTime();
+        syncedFromCycle = to;
+      }
+    };
+  }
+
+  private void closeSyncChannel() {
+    if (syncChannel != null) {
+      try {
+        syncChannel.close();
+      } catch (IOException e) {
+        LOG.warn("WAL {}: closing {} failed", config.directory(), syncChannelFile, e);
+      }
+      syncChannel = null;
+      syncChannelFile = null;
     }
   }
 
@@ -435,6 +516,9 @@ public final class ChronicleLogStore implements LogStore {
       return;
     }
     closed = true;
+    synchronized (syncLock) {
+      closeSyncChannel();
+    }
     try {
       readTailer.close();
       appender.close();

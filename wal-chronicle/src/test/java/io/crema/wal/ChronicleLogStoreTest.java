@@ -80,6 +80,69 @@ class ChronicleLogStoreTest {
   }
 
   @Test
+  void syncTasksRunOnAnotherThreadWhileTheHostAppends() throws Exception {
+    Path wal = dir.resolve("async");
+    SetTimeProvider time = new SetTimeProvider("2026-11-22T10:00:00");
+    ChronicleLogConfig config =
+        ChronicleLogConfig.builder(wal)
+            .rollCycle(TestRollCycles.TEST_SECONDLY)
+            .timeProvider(time)
+            .build();
+    java.util.concurrent.ExecutorService disk =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (ChronicleLogStore store = ChronicleLogStore.open(config)) {
+      assertTrue(store.syncLater() == io.crema.raft.LogStore.SYNCED, "nothing written yet");
+      store.append(new LogBatch().add(1, null, entries(1, 1, 100, 1), new HardState(1, 1, 0)));
+      Runnable first = store.syncLater();
+      // The host goes on appending (and rolls to a new file) while the first sync is queued.
+      time.advanceMillis(1_500);
+      store.append(new LogBatch().add(1, null, entries(1, 101, 200, 1), null));
+      Runnable second = store.syncLater();
+      try (Stream<Path> files = Files.list(wal)) {
+        assertEquals(
+            2, files.filter(f -> f.toString().endsWith(".cq4")).count(), "two roll cycles");
+      }
+      // Run only the newest: it covers the file of the first as well (no error, one sync).
+      disk.submit(second).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(1, store.syncCount());
+      disk.submit(first).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(2, store.syncCount());
+      store.append(new LogBatch().add(1, null, entries(1, 201, 210, 1), null));
+      disk.submit(store.syncLater()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(3, store.syncCount());
+    } finally {
+      disk.shutdown();
+    }
+    try (ChronicleLogStore store = ChronicleLogStore.open(config)) {
+      assertEquals(210, store.group(1).lastIndex());
+      assertEquals(entries(1, 1, 210, 1), store.group(1).entries(1, 211, Long.MAX_VALUE));
+    }
+  }
+
+  @Test
+  void syncTasksFollowThePolicyAndFailOnceClosed() {
+    try (ChronicleLogStore never =
+        ChronicleLogStore.open(
+            ChronicleLogConfig.builder(dir.resolve("n")).syncNeverUnsafe().build())) {
+      never.append(new LogBatch().add(1, null, entries(1, 1, 3, 1), null));
+      assertTrue(never.syncLater() == io.crema.raft.LogStore.SYNCED);
+    }
+    try (ChronicleLogStore interval =
+        ChronicleLogStore.open(
+            ChronicleLogConfig.builder(dir.resolve("i")).syncIntervalMs(3_600_000).build())) {
+      interval.append(new LogBatch().add(1, null, entries(1, 1, 3, 1), null));
+      interval.syncLater().run();
+      assertEquals(0, interval.syncCount(), "within the interval: no sync");
+    }
+    ChronicleLogStore store = ChronicleLogStore.open(ChronicleLogConfig.builder(dir).build());
+    store.append(new LogBatch().add(1, null, entries(1, 1, 3, 1), null));
+    Runnable late = store.syncLater();
+    store.close();
+    LogStoreException e = assertThrows(LogStoreException.class, late::run);
+    assertTrue(e.getMessage().contains("closed before its sync ran"), e.getMessage());
+  }
+
+  @Test
   void aSecondStoreOnTheSameDirectoryIsRefused() {
     ChronicleLogConfig config = ChronicleLogConfig.builder(dir).build();
     try (ChronicleLogStore first = ChronicleLogStore.open(config)) {

@@ -3,10 +3,9 @@ package io.crema.raft.storage;
 import io.crema.raft.LogBatch;
 import io.crema.raft.LogReader;
 import io.crema.raft.LogStore;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,14 +15,24 @@ import java.util.TreeSet;
  * was only appended: {@link #crash()} then drops everything appended since the last {@link
  * #sync()}, as a power loss would. With it off, {@code sync()} does nothing and {@code crash()} is
  * refused.
+ *
+ * <p>{@link #syncLater()} with crash simulation hands out a real task: what it covers becomes
+ * durable only when it runs (on any thread), so a host that answers before its sync task ran is
+ * caught by a crash. The durable side is guarded by the store's lock; the live side belongs to the
+ * host thread.
  */
 public final class MemoryLogStore implements LogStore {
+  /** An unsynced write of a group, or the removal of a group (write == null), in order. */
+  private record Pending(long seq, LogBatch.GroupWrite write, long removedGroup) {}
+
   private final boolean crashSimulation;
   private final Map<Long, MemoryGroupLog> live = new HashMap<>();
-  private Map<Long, MemoryGroupLog> durable = new HashMap<>();
-  private final List<LogBatch.GroupWrite> unsynced = new ArrayList<>();
-  private final Set<Long> removedSinceSync = new TreeSet<>();
-  private boolean closed;
+  private final Map<Long, MemoryGroupLog> durable = new HashMap<>();
+  private final ArrayDeque<Pending> unsynced = new ArrayDeque<>();
+  private long seq;
+  // Bumped by crash(): sync tasks made before it must not touch what survived.
+  private long generation;
+  private volatile boolean closed;
 
   /** A store without crash simulation (cheapest). */
   public MemoryLogStore() {
@@ -54,7 +63,9 @@ public final class MemoryLogStore implements LogStore {
     for (LogBatch.GroupWrite w : batch.writes()) {
       apply(live.computeIfAbsent(w.groupId(), g -> new MemoryGroupLog()), w);
       if (crashSimulation) {
-        unsynced.add(w);
+        synchronized (this) {
+          unsynced.add(new Pending(++seq, w, -1));
+        }
       }
     }
   }
@@ -72,17 +83,44 @@ public final class MemoryLogStore implements LogStore {
   @Override
   public void sync() {
     checkOpen();
+    if (crashSimulation) {
+      synchronized (this) {
+        syncTo(seq);
+      }
+    }
+  }
+
+  /** With crash simulation, a task that makes what was appended so far durable when it runs. */
+  @Override
+  public Runnable syncLater() {
+    checkOpen();
     if (!crashSimulation) {
-      return;
+      return SYNCED;
     }
-    for (Long g : removedSinceSync) {
-      durable.remove(g);
+    long mark;
+    long gen;
+    synchronized (this) {
+      mark = seq;
+      gen = generation;
     }
-    removedSinceSync.clear();
-    for (LogBatch.GroupWrite w : unsynced) {
-      apply(durable.computeIfAbsent(w.groupId(), g -> new MemoryGroupLog()), w);
+    return () -> {
+      synchronized (this) {
+        if (generation == gen && !closed) {
+          syncTo(mark);
+        }
+      }
+    };
+  }
+
+  private void syncTo(long mark) {
+    while (!unsynced.isEmpty() && unsynced.peekFirst().seq() <= mark) {
+      Pending p = unsynced.pollFirst();
+      if (p.write() == null) {
+        durable.remove(p.removedGroup());
+      } else {
+        apply(durable.computeIfAbsent(p.write().groupId(), g -> new MemoryGroupLog()), p.write());
+      }
     }
-    unsynced.clear();
   }
 
   /**
@@ -96,10 +134,12 @@ public final class MemoryLogStore implements LogStore {
       throw new IllegalStateException(
           "crash() needs a MemoryLogStore made with crashSimulation=true");
     }
-    unsynced.clear();
-    removedSinceSync.clear();
     live.clear();
-    durable.forEach((g, log) -> live.put(g, log.copy()));
+    synchronized (this) {
+      generation++;
+      unsynced.clear();
+      durable.forEach((g, log) -> live.put(g, log.copy()));
+    }
   }
 
   @Override
@@ -110,9 +150,11 @@ public final class MemoryLogStore implements LogStore {
       log.compact(index);
     }
     if (crashSimulation) {
-      MemoryGroupLog d = durable.get(groupId);
-      if (d != null && index <= d.snapshot().index() + 1) {
-        d.compact(Math.min(index, d.lastIndex() + 1));
+      synchronized (this) {
+        MemoryGroupLog d = durable.get(groupId);
+        if (d != null && index <= d.snapshot().index() + 1) {
+          d.compact(Math.min(index, d.lastIndex() + 1));
+        }
       }
     }
   }
@@ -122,8 +164,9 @@ public final class MemoryLogStore implements LogStore {
     checkOpen();
     live.remove(groupId);
     if (crashSimulation) {
-      unsynced.removeIf(w -> w.groupId() == groupId);
-      removedSinceSync.add(groupId);
+      synchronized (this) {
+        unsynced.add(new Pending(++seq, null, groupId));
+      }
     }
   }
 
