@@ -308,9 +308,22 @@ public final class RaftNode {
       Entry last = es.get(es.size() - 1);
       raft.onPersisted(last.index(), last.term());
     }
+    advanceApplied(rd);
+  }
+
+  /**
+   * Acknowledges that a Ready's committed entries are applied, possibly before its writes are
+   * durable: entries are handed out for applying only once durable here, so applying them need not
+   * wait for the Ready's own sync (a host with asynchronous storage writes applies at once and
+   * calls {@link #advance} later, which does not repeat this).
+   */
+  public void advanceApplied(Ready rd) {
     List<Entry> ce = rd.committedEntries();
     if (!ce.isEmpty()) {
-      raft.onApplied(ce.get(ce.size() - 1).index());
+      long last = ce.get(ce.size() - 1).index();
+      if (last > raft.log.applied()) {
+        raft.onApplied(last);
+      }
     }
   }
 

@@ -27,10 +27,12 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
  * The event loop of a host. One duty cycle: take client commands (batched per group), poll the
- * transport, tick when due, collect every group's Ready, write all their entries and hard states as
- * one batch with one sync, then send what waited for durability, apply, answer clients and advance.
- * Runs on one thread (dedicated, shared or the caller's); everything here is confined to it except
- * the command and snapshot-completion queues.
+ * transport, tick when due, collect every group's Ready and write all their entries and hard states
+ * as one batch, whose sync (group commit) runs on the disk thread while the loop goes on
+ * (asynchronous storage writes); when a batch is durable, send what waited for it, apply, answer
+ * clients and advance, batch by batch in order. Runs on one thread (dedicated, shared or the
+ * caller's); everything here is confined to it except the command, snapshot-completion and sync
+ * queues.
  */
 final class HostAgent implements Agent {
   /** Work handed to the host thread. */
@@ -40,6 +42,48 @@ final class HostAgent implements Agent {
 
   /** A background snapshot write that finished. */
   private record SnapshotDone(long groupId, SnapshotMeta meta, long startNs, Throwable error) {}
+
+  /**
+   * One duty cycle's written batch, waiting for its sync: the Readies it holds are acknowledged
+   * (messages after persistence, apply, advance) only once it is done. Reused from a ring.
+   */
+  static final class Persist {
+    final ArrayList<Group> groups = new ArrayList<>();
+    final ArrayList<Ready> readies = new ArrayList<>();
+    final ArrayList<long[]> compactions = new ArrayList<>();
+    Runnable task;
+    private Throwable error;
+    private volatile boolean done;
+
+    /** The sync ran (error == null) or failed (any thread). */
+    void finish(Throwable error) {
+      this.error = error;
+      this.done = true;
+    }
+
+    /** Runs the task here and finishes (for executors other than the sync thread). */
+    void runTask() {
+      Throwable e = null;
+      try {
+        task.run();
+      } catch (RuntimeException | Error t) {
+        e = t;
+      }
+      finish(e);
+    }
+
+    void clear() {
+      groups.clear();
+      readies.clear();
+      compactions.clear();
+      task = null;
+      error = null;
+      done = false;
+    }
+  }
+
+  /** Batches written and not yet acknowledged at most (the loop stops taking Readies beyond). */
+  static final int MAX_PERSISTS_IN_FLIGHT = 16;
 
   private static final int POLL_LIMIT = 4096;
   private static final int DRAIN_LIMIT = 65_536;
@@ -58,10 +102,14 @@ final class HostAgent implements Agent {
   private final Forwarding forwarding;
   private final HeartbeatCoalescer heartbeats;
   private final List<Group> dirty = new ArrayList<>();
-  private final List<Group> readyGroups = new ArrayList<>();
-  private final List<Ready> readies = new ArrayList<>();
   private final List<long[]> compactions = new ArrayList<>();
   private final LogBatch batch = new LogBatch();
+  private final Persist[] persists = new Persist[MAX_PERSISTS_IN_FLIGHT];
+  private long persistHead; // oldest not yet acknowledged
+  private long persistTail; // next to fill
+  private final Runnable wakeHost;
+  private SyncThread syncThread;
+  private Throwable storeFailure;
   private final List<Long> failedGroups = new ArrayList<>();
   private static final System.Logger LOG = System.getLogger(HostAgent.class.getName());
   private final Transport.Handler onMessage = this::onMessage;
@@ -76,8 +124,16 @@ final class HostAgent implements Agent {
   private long nowNs;
   private boolean closed;
 
-  HostAgent(HostConfig config, Executor snapshotExecutor, Long2ObjectHashMap<GroupView> views) {
+  HostAgent(
+      HostConfig config,
+      Executor snapshotExecutor,
+      Long2ObjectHashMap<GroupView> views,
+      Runnable wakeHost) {
     this.config = config;
+    this.wakeHost = wakeHost;
+    for (int i = 0; i < persists.length; i++) {
+      persists[i] = new Persist();
+    }
     this.logStore = config.logStore();
     this.transport = config.transport();
     this.snapshots = config.snapshotStore();
@@ -155,6 +211,10 @@ final class HostAgent implements Agent {
       p.future().completeExceptionally(unknownGroup(groupId));
       return;
     }
+    if (storeFailure != null) {
+      p.future().completeExceptionally(logFailed(groupId));
+      return;
+    }
     if (g.proposalBatch.isEmpty() && g.readBatch.isEmpty()) {
       dirty.add(g);
     }
@@ -177,6 +237,10 @@ final class HostAgent implements Agent {
     Group g = groups.get(groupId);
     if (g == null) {
       r.future().completeExceptionally(unknownGroup(groupId));
+      return;
+    }
+    if (storeFailure != null) {
+      r.future().completeExceptionally(logFailed(groupId));
       return;
     }
     if (g.proposalBatch.isEmpty() && g.readBatch.isEmpty()) {
@@ -421,10 +485,17 @@ final class HostAgent implements Agent {
   // -----------------------------------------------------------------------------------------------
   // The Ready cycle
 
+  /** Whether a written batch is durable and waits to be acknowledged (host thread). */
+  boolean hasDurableBatch() {
+    return persistHead != persistTail && persists[(int) (persistHead % persists.length)].done;
+  }
+
   private int processReadies() {
-    batch.clear();
-    readyGroups.clear();
-    readies.clear();
+    int work = acknowledgeDurable();
+    if (storeFailure != null || persistTail - persistHead == persists.length) {
+      return work; // the log failed, or the disk is this far behind: take nothing new for now
+    }
+    Persist p = persists[(int) (persistTail % persists.length)];
     collectFinishedSnapshots();
     for (Group g : groups.values()) {
       if (!g.node.hasReady()) {
@@ -435,46 +506,136 @@ final class HostAgent implements Agent {
       for (Message m : rd.messages()) {
         send(g, m);
       }
+      // Committed entries handed out are durable here already: apply them now, not after this
+      // Ready's own sync (which only adds this cycle's writes: new entries, the commit index).
+      if (!apply(g, rd)) {
+        continue;
+      }
       rd.addTo(batch, g.id);
-      readyGroups.add(g);
-      readies.add(rd);
+      p.groups.add(g);
+      p.readies.add(rd);
     }
-    if (batch.isEmpty() && readies.isEmpty() && compactions.isEmpty()) {
-      return 0;
+    stopFailedGroups();
+    if (batch.isEmpty() && p.readies.isEmpty() && compactions.isEmpty()) {
+      return work;
     }
+    p.compactions.addAll(compactions);
+    compactions.clear();
+    Runnable task = LogStore.SYNCED;
     if (!batch.isEmpty()) {
-      // One write and one sync for every group of this cycle (group commit).
-      logStore.append(batch);
-      logStore.sync();
+      try {
+        // One write for every group of this cycle; one sync covers it (group commit).
+        logStore.append(batch);
+        task = logStore.syncLater();
+      } catch (RuntimeException e) {
+        batch.clear();
+        p.clear();
+        storeFailed(e);
+        return work + 1;
+      }
+      batch.clear();
     }
-    for (long[] c : compactions) {
+    persistTail++;
+    if (task == LogStore.SYNCED) {
+      p.finish(null);
+    } else {
+      p.task = task;
+      submitSync(p);
+    }
+    return work + 1 + acknowledgeDurable();
+  }
+
+  private void submitSync(Persist p) {
+    Executor executor = config.syncExecutor();
+    if (executor != null) {
+      executor.execute(p::runTask);
+      return;
+    }
+    if (syncThread == null) {
+      syncThread = new SyncThread(config.nodeId(), persists.length, wakeHost);
+    }
+    syncThread.submit(p);
+  }
+
+  /**
+   * For each written batch that is durable, oldest first: send what waited for durability, compact,
+   * install snapshots, apply, answer clients and advance.
+   */
+  private int acknowledgeDurable() {
+    int n = 0;
+    while (storeFailure == null && hasDurableBatch()) {
+      Persist p = persists[(int) (persistHead % persists.length)];
+      if (p.error != null) {
+        storeFailed(p.error);
+        break;
+      }
+      acknowledge(p);
+      p.clear();
+      persistHead++;
+      n++;
+    }
+    return n;
+  }
+
+  private void acknowledge(Persist p) {
+    for (long[] c : p.compactions) {
       logStore.compact(c[0], c[1]);
     }
-    compactions.clear();
-    for (int i = 0; i < readies.size(); i++) {
-      Group g = readyGroups.get(i);
-      Ready rd = readies.get(i);
+    for (int i = 0; i < p.readies.size(); i++) {
+      Group g = p.groups.get(i);
+      Ready rd = p.readies.get(i);
+      if (groups.get(g.id) != g) {
+        continue; // stopped while its write was syncing
+      }
       for (Message m : rd.messagesAfterPersist()) {
         send(g, m);
       }
-      try {
-        if (rd.snapshot() != null) {
+      if (rd.snapshot() != null) {
+        // A Ready with a snapshot has no committed entries, and none are handed out after it
+        // until it is acknowledged: the install keeps its place in the apply order.
+        try {
           installSnapshot(g, rd.snapshot());
+        } catch (RuntimeException e) {
+          groupFailed(g, "installing a snapshot failed", e);
+          continue;
         }
-        g.applyCommitted(rd, nowNs);
-      } catch (RuntimeException e) {
-        // The state machine broke its contract (apply must not fail): this replica can no longer
-        // follow the log, so the group stops here; the node's other groups go on.
-        failedGroups.add(g.id);
-        LOG.log(
-            System.Logger.Level.ERROR,
-            "group " + g.id + " on node " + config.nodeId() + " stopped: applying failed",
-            e);
-        continue;
       }
       g.node.advance(rd);
       g.view.update(g.node, g.appliedIndex);
     }
+    stopFailedGroups();
+  }
+
+  /** Applies a Ready's committed entries; false if the group failed doing it. */
+  private boolean apply(Group g, Ready rd) {
+    if (rd.committedEntries().isEmpty() && rd.readStates().isEmpty()) {
+      return true;
+    }
+    try {
+      g.applyCommitted(rd, nowNs);
+    } catch (RuntimeException e) {
+      groupFailed(g, "applying failed", e);
+      return false;
+    }
+    g.node.advanceApplied(rd);
+    g.view.update(g.node, g.appliedIndex);
+    return true;
+  }
+
+  /**
+   * The state machine broke its contract (apply and restore must not fail): this replica can no
+   * longer follow the log, so the group stops (at the end of this step); the node's other groups go
+   * on.
+   */
+  private void groupFailed(Group g, String what, RuntimeException e) {
+    failedGroups.add(g.id);
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "group " + g.id + " on node " + config.nodeId() + " stopped: " + what,
+        e);
+  }
+
+  private void stopFailedGroups() {
     for (long id : failedGroups) {
       Group g = groups.get(id);
       if (g != null) {
@@ -492,7 +653,38 @@ final class HostAgent implements Agent {
       }
     }
     failedGroups.clear();
-    return readies.size();
+  }
+
+  private RaftOperationException logFailed(long groupId) {
+    return new RaftOperationException(
+        Reason.INTERNAL,
+        groupId,
+        "the write-ahead log of node "
+            + config.nodeId()
+            + " failed; restart the node to recover: "
+            + storeFailure,
+        storeFailure);
+  }
+
+  /**
+   * The write-ahead log failed (write or sync): what reached the disk is unknown, so this node
+   * stops taking part (nothing more is acknowledged, applied or promised) and fails what waits
+   * here; the other nodes go on without it. Recovery is a restart, which reads what the log really
+   * holds.
+   */
+  private void storeFailed(Throwable e) {
+    storeFailure = e;
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "the write-ahead log of node "
+            + config.nodeId()
+            + " failed; the node stops acknowledging and applying until restarted",
+        e);
+    RaftOperationException failure = logFailed(0);
+    for (Group g : groups.values()) {
+      g.failAllWaiting(failure);
+    }
+    forwarding.failAll(failure);
   }
 
   private void send(Group g, Message m) {
@@ -567,5 +759,8 @@ final class HostAgent implements Agent {
       g.failAllWaiting(e);
     }
     forwarding.failAll(e);
+    if (syncThread != null) {
+      syncThread.close(5_000);
+    }
   }
 }

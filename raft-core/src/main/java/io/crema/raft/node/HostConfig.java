@@ -60,6 +60,7 @@ public final class HostConfig {
   private final Supplier<IdleStrategy> idleStrategy;
   private final HostListener listener;
   private final java.util.concurrent.Executor snapshotExecutor;
+  private final java.util.concurrent.Executor syncExecutor;
   private final boolean quiesce;
   private final ResultCodec resultCodec;
   private final ProposalStamper stamper;
@@ -90,6 +91,7 @@ public final class HostConfig {
             : () -> new BackoffIdleStrategy(10, 20, 1_000, TimeUnit.MILLISECONDS.toNanos(1));
     this.listener = b.listener != null ? b.listener : HostListener.NONE;
     this.snapshotExecutor = b.snapshotExecutor;
+    this.syncExecutor = b.syncExecutor;
     this.quiesce = b.quiesce;
     this.resultCodec = b.resultCodec != null ? b.resultCodec : ResultCodec.BYTES;
     this.stamper = b.stamper != null ? b.stamper : ProposalStamper.NONE;
@@ -197,6 +199,11 @@ public final class HostConfig {
     return snapshotExecutor;
   }
 
+  /** Where the log store's sync tasks run; null = a dedicated thread of the host. */
+  public java.util.concurrent.Executor syncExecutor() {
+    return syncExecutor;
+  }
+
   /** Builds a {@link HostConfig}. */
   public static final class Builder {
     private final long nodeId;
@@ -220,6 +227,7 @@ public final class HostConfig {
     private SnapshotStore snapshotStore;
     private Clock clock;
     private Supplier<IdleStrategy> idleStrategy;
+    private java.util.concurrent.Executor syncExecutor;
     private HostListener listener;
     private java.util.concurrent.Executor snapshotExecutor;
     private boolean quiesce = true;
@@ -441,6 +449,19 @@ public final class HostConfig {
     public Builder snapshotExecutor(java.util.concurrent.Executor v) {
       once("snapshotExecutor");
       snapshotExecutor = v;
+      return this;
+    }
+
+    /**
+     * Where the log store's sync tasks ({@link LogStore#syncLater()}) run. Default: a dedicated
+     * daemon thread per host, which runs only the newest of the tasks queued while it was busy (one
+     * sync covers them all) and wakes the host when it is done. A simulation passes an executor it
+     * controls (the host notices a finished sync on its next duty cycle). Tasks must run one at a
+     * time in the order given. Stores whose {@code syncLater()} syncs at once never use it.
+     */
+    public Builder syncExecutor(java.util.concurrent.Executor v) {
+      once("syncExecutor");
+      syncExecutor = v;
       return this;
     }
 

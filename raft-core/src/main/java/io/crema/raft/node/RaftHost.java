@@ -47,7 +47,7 @@ public final class RaftHost implements AutoCloseable {
     this.config = config;
     if (config.snapshotExecutor() != null) {
       this.snapshotThread = null;
-      this.agent = new HostAgent(config, config.snapshotExecutor(), views);
+      this.agent = new HostAgent(config, config.snapshotExecutor(), views, this::wake);
     } else {
       this.snapshotThread =
           Executors.newSingleThreadExecutor(
@@ -56,7 +56,7 @@ public final class RaftHost implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      this.agent = new HostAgent(config, snapshotThread, views);
+      this.agent = new HostAgent(config, snapshotThread, views, this::wake);
     }
   }
 
@@ -75,7 +75,8 @@ public final class RaftHost implements AutoCloseable {
   public synchronized RaftHost start() {
     requireUnclaimed();
     WakeableIdleStrategy idle =
-        new WakeableIdleStrategy(config.newIdleStrategy(), () -> !agent.commands.isEmpty());
+        new WakeableIdleStrategy(
+            config.newIdleStrategy(), () -> !agent.commands.isEmpty() || agent.hasDurableBatch());
     this.idle = idle;
     runner = new AgentRunner(idle, errorHandler(), null, agent);
     AgentRunner.startOnThread(runner);
@@ -306,6 +307,14 @@ public final class RaftHost implements AutoCloseable {
         });
   }
 
+  /** Wakes the loop if it idles on its own thread (any thread; cheap when it does not). */
+  private void wake() {
+    WakeableIdleStrategy w = idle;
+    if (w != null) {
+      w.wake();
+    }
+  }
+
   private void submit(CompletableFuture<?> f, long groupId, HostAgent.Command c) {
     if (closed) {
       f.completeExceptionally(
@@ -313,10 +322,7 @@ public final class RaftHost implements AutoCloseable {
       return;
     }
     if (agent.commands.offer(c)) {
-      WakeableIdleStrategy w = idle;
-      if (w != null) {
-        w.wake();
-      }
+      wake();
     } else {
       f.completeExceptionally(
           new RaftOperationException(

@@ -95,6 +95,9 @@ public final class HostSimulation {
     SimTransport transport;
     KvStateMachine kv;
     int incarnation;
+    // Sync tasks finish in the order they were given (the store's contract): each no earlier
+    // than the one before.
+    long lastSyncAt;
 
     SimNode(long id) {
       this.id = id;
@@ -121,6 +124,7 @@ public final class HostSimulation {
                   .requestTimeoutMs(200)
                   .resultCodec(STRINGS)
                   .snapshotExecutor(Runnable::run)
+                  .syncExecutor(this::syncLater)
                   .listener(
                       new io.crema.raft.node.HostListener() {
                         @Override
@@ -135,6 +139,26 @@ public final class HostSimulation {
       host.startGroup(0, kv, voters);
       invoker.invoke();
       scheduleDuty(this, incarnation);
+    }
+
+    /**
+     * The disk: a sync task finishes after a seeded delay of up to three duty cycles, so the host
+     * takes further Readies while earlier batches are still being synced; a crash loses the rest.
+     */
+    void syncLater(Runnable task) {
+      int inc = incarnation;
+      long at = Math.max(lastSyncAt, now + rnd.nextLong(3 * DUTY_NS));
+      lastSyncAt = at;
+      schedule(
+          at - now,
+          new Event() {
+            @Override
+            void run() {
+              if (up() && incarnation == inc) {
+                task.run();
+              }
+            }
+          });
     }
 
     void crash() {

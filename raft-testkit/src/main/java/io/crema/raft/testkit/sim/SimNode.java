@@ -4,6 +4,7 @@ import io.crema.raft.ConfChange;
 import io.crema.raft.Entry;
 import io.crema.raft.EntryType;
 import io.crema.raft.LogBatch;
+import io.crema.raft.LogStore;
 import io.crema.raft.SnapshotMeta;
 import io.crema.raft.core.RaftConfig;
 import io.crema.raft.core.RaftNode;
@@ -35,8 +36,18 @@ final class SimNode {
   /** Bumped on every crash: persist events of an older incarnation are ignored. */
   int incarnation;
 
-  /** The Ready being persisted, or null. */
-  Ready persisting;
+  /** Readies handed out and not yet acknowledged, oldest first. */
+  final java.util.ArrayDeque<Ready> persisting = new java.util.ArrayDeque<>();
+
+  /** Their sync tasks (run when each is acknowledged) and which of them the simulator persisted. */
+  private final java.util.IdentityHashMap<Ready, Runnable> syncTasks =
+      new java.util.IdentityHashMap<>();
+
+  final java.util.Set<Ready> persisted =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  private final java.util.Set<Ready> appliedEarly =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   long lastCommit;
   long lastApplied;
@@ -62,25 +73,35 @@ final class SimNode {
     lastCommit = raft.commitIndex();
     lastApplied = sm.lastIndex;
     up = true;
-    persisting = null;
+    clearPersisting();
+  }
+
+  private void clearPersisting() {
+    persisting.clear();
+    syncTasks.clear();
+    persisted.clear();
+    appliedEarly.clear();
   }
 
   void crash() {
     up = false;
     incarnation++;
-    persisting = null;
+    clearPersisting();
     incomingSnapshots.clear();
     store.crash();
   }
 
-  /** Takes the next Ready and appends its writes (not yet durable). */
+  /** Takes the next Ready and appends its writes (durable once its sync task runs). */
   Ready takeReady() {
     Ready rd = raft.ready();
     LogBatch batch = rd.addTo(new LogBatch(), 0);
+    Runnable sync = LogStore.SYNCED;
     if (!batch.isEmpty()) {
       store.append(batch);
+      sync = store.syncLater();
     }
-    persisting = rd;
+    persisting.addLast(rd);
+    syncTasks.put(rd, sync);
     return rd;
   }
 
@@ -89,7 +110,10 @@ final class SimNode {
    * group) and acknowledge. Returns the applied entries for the invariant checks.
    */
   List<Entry> completePersist(Ready rd) {
-    store.sync();
+    if (persisting.peekFirst() != rd) {
+      throw new IllegalStateException("node " + id + " acknowledges Readies out of order");
+    }
+    syncTasks.remove(rd).run();
     if (rd.snapshot() != null) {
       SnapshotMeta meta = rd.snapshot();
       SimStateMachine data = incomingSnapshots.get(meta.index());
@@ -102,15 +126,35 @@ final class SimNode {
       snapshotMeta = meta;
       incomingSnapshots.headMap(meta.index(), true).clear();
     }
+    List<Entry> applied = List.of();
+    if (!appliedEarly.remove(rd)) {
+      applyCommitted(rd);
+      applied = rd.committedEntries();
+    }
+    raft.advance(rd);
+    persisting.removeFirst();
+    persisted.remove(rd);
+    return applied;
+  }
+
+  /**
+   * Applies a Ready's committed entries before its writes are durable (they were durable before
+   * being handed out), as a host with asynchronous storage writes does. Returns them.
+   */
+  List<Entry> applyEarly(Ready rd) {
+    applyCommitted(rd);
+    raft.advanceApplied(rd);
+    appliedEarly.add(rd);
+    return rd.committedEntries();
+  }
+
+  private void applyCommitted(Ready rd) {
     for (Entry e : rd.committedEntries()) {
       if (e.type() == EntryType.CONF_CHANGE) {
         raft.applyConfChange(ConfChange.decode(e.data()));
       }
       sm.apply(e);
     }
-    raft.advance(rd);
-    persisting = null;
-    return rd.committedEntries();
   }
 
   /** Snapshots the application at its applied index and compacts the log below keepFrom. */

@@ -53,6 +53,7 @@ public final class Simulation {
   private long confChanges;
   private long transfers;
   private long snapshotsInstalled;
+  private long pipelinedReadies;
   private long compactions;
   private long dropped;
   private long duplicated;
@@ -114,7 +115,8 @@ public final class Simulation {
         compactions,
         dropped,
         duplicated,
-        readsServed);
+        readsServed,
+        pipelinedReadies);
   }
 
   private void setUp() {
@@ -194,7 +196,10 @@ public final class Simulation {
   // The host loop of each node
 
   private void pump(SimNode n) {
-    while (n.up && n.persisting == null && n.raft.hasReady()) {
+    while (n.up && n.persisting.size() < cfg.pipelineDepth() && n.raft.hasReady()) {
+      if (!n.persisting.isEmpty()) {
+        pipelinedReadies++;
+      }
       Ready rd = n.takeReady();
       checker.onRole(n, rd.role(), n.raft.term());
       if (rd.role() == io.crema.raft.core.Role.LEADER) {
@@ -203,6 +208,10 @@ public final class Simulation {
       for (Message m : rd.messages()) {
         send(n, m);
       }
+      if (cfg.pipelineDepth() > 1 && !rd.committedEntries().isEmpty()) {
+        // As the host does with asynchronous storage writes: apply before this Ready is durable.
+        checker.onApplied(n, n.applyEarly(rd));
+      }
       if (rd.hasWrites()) {
         int inc = n.incarnation;
         schedule(
@@ -210,8 +219,9 @@ public final class Simulation {
             new Event() {
               @Override
               void run() {
-                if (n.up && n.incarnation == inc && n.persisting == rd) {
-                  finish(n, rd);
+                if (n.up && n.incarnation == inc && n.persisting.contains(rd)) {
+                  n.persisted.add(rd);
+                  acknowledgeInOrder(n);
                 }
               }
 
@@ -220,9 +230,20 @@ public final class Simulation {
                 return "persisted " + n.id + " " + rd;
               }
             });
-        return;
+        if (cfg.pipelineDepth() == 1) {
+          return;
+        }
+      } else {
+        n.persisted.add(rd);
+        acknowledgeInOrder(n);
       }
-      finish(n, rd);
+    }
+  }
+
+  /** Acknowledges the node's oldest Readies while they are persisted (a host does it in order). */
+  private void acknowledgeInOrder(SimNode n) {
+    while (n.up && !n.persisting.isEmpty() && n.persisted.contains(n.persisting.peekFirst())) {
+      finish(n, n.persisting.peekFirst());
     }
   }
 

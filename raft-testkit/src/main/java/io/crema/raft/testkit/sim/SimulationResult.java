@@ -14,6 +14,8 @@ package io.crema.raft.testkit.sim;
  * @param messagesDropped messages lost (randomly or to partitions)
  * @param messagesDuplicated messages delivered twice
  * @param readsServed linearizable reads answered and checked
+ * @param pipelinedReadies Readies taken while an earlier one of the same node was still being
+ *     persisted (asynchronous storage writes; 0 at pipeline depth 1)
  */
 public record SimulationResult(
     long leaderTerms,
@@ -26,4 +28,5 @@ public record SimulationResult(
     long compactions,
     long messagesDropped,
     long messagesDuplicated,
-    long readsServed) {}
+    long readsServed,
+    long pipelinedReadies) {}

@@ -30,7 +30,8 @@ class SimulationTest {
   void seedsThatFoundBugsStillPass() {
     for (long seed : REGRESSION_SEEDS) {
       try {
-        Simulation.run(SimulationConfig.defaults(seed, STEPS));
+        // Depth 1: the runs that found these bugs took one Ready at a time.
+        Simulation.run(SimulationConfig.defaults(seed, STEPS).withPipelineDepth(1));
       } catch (SimulationFailure f) {
         throw new AssertionError("regression seed " + seed + ": " + f.getMessage(), f);
       }
@@ -49,6 +50,7 @@ class SimulationTest {
     AtomicLong transfers = new AtomicLong();
     AtomicLong reads = new AtomicLong();
     AtomicLong dups = new AtomicLong();
+    AtomicLong pipelined = new AtomicLong();
     seeds
         .parallel()
         .forEach(
@@ -62,6 +64,7 @@ class SimulationTest {
                 transfers.addAndGet(r.transfers());
                 reads.addAndGet(r.readsServed());
                 dups.addAndGet(r.messagesDuplicated());
+                pipelined.addAndGet(r.pipelinedReadies());
               } catch (SimulationFailure f) {
                 synchronized (failures) {
                   failures.add(f);
@@ -82,7 +85,8 @@ class SimulationTest {
     }
     System.out.printf(
         "simulation: %d seeds x %d steps; crashes=%d partitions=%d confChanges=%d"
-            + " snapshotInstalls=%d transfers=%d readsChecked=%d duplicates=%d%n",
+            + " snapshotInstalls=%d transfers=%d readsChecked=%d duplicates=%d"
+            + " pipelinedReadies=%d%n",
         only != null ? 1 : SEEDS,
         STEPS,
         crashes.get(),
@@ -91,7 +95,8 @@ class SimulationTest {
         snapshots.get(),
         transfers.get(),
         reads.get(),
-        dups.get());
+        dups.get(),
+        pipelined.get());
     if (only == null && SEEDS >= 50) {
       // The fault mix really happened.
       assertTrue(crashes.get() > 0, "crashes");
@@ -101,6 +106,7 @@ class SimulationTest {
       assertTrue(transfers.get() > 0, "transfers");
       assertTrue(reads.get() > 0, "reads");
       assertTrue(dups.get() > 0, "duplicates");
+      assertTrue(pipelined.get() > 0, "Readies taken while earlier ones were persisting");
     }
   }
 
