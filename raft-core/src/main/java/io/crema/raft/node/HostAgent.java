@@ -286,6 +286,14 @@ final class HostAgent implements Agent {
     }
     long applied = 0;
     Optional<SnapshotStore.Stored> snap = snapshots.latest(groupId);
+    if (snap.isPresent() && snap.get().meta().index() > log.snapshot().index()) {
+      // The snapshot was stored but the crash came before its record in the log was durable (it
+      // is written with a later batch): record it now, or the log's older membership would be
+      // taken as current while the state machine starts past the changes that followed it.
+      logStore.append(new LogBatch().add(groupId, snap.get().meta(), List.of(), null));
+      logStore.sync();
+      log = logStore.group(groupId);
+    }
     if (snap.isPresent()) {
       try (InputStream in = snap.get().open()) {
         sm.restore(snap.get().meta(), in);

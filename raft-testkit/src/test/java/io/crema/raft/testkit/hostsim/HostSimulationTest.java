@@ -19,6 +19,20 @@ class HostSimulationTest {
   private static final int SEEDS = Integer.getInteger("hostsim.seeds", 300);
   private static final long MS = Long.getLong("hostsim.ms", 1500);
 
+  /**
+   * Seeds that found bugs, replayed on every build. 2823: a node crashed after storing a snapshot
+   * but before the log's record of it was synced; restarted, it took the log's older membership as
+   * current and failed applying a change.
+   */
+  private static final long[] REGRESSION_SEEDS = {2823};
+
+  @Test
+  void seedsThatFoundBugsStillPass() {
+    for (long seed : REGRESSION_SEEDS) {
+      assertEquals(Result.Verdict.LINEARIZABLE, new HostSimulation(seed, MS).run().verdict());
+    }
+  }
+
   @Test
   void everyHistoryIsLinearizable() {
     Long only = Long.getLong("hostsim.seed");
