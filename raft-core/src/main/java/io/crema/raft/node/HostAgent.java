@@ -290,7 +290,17 @@ final class HostAgent implements Agent {
       // The snapshot was stored but the crash came before its record in the log was durable (it
       // is written with a later batch): record it now, or the log's older membership would be
       // taken as current while the state machine starts past the changes that followed it.
-      logStore.append(new LogBatch().add(groupId, snap.get().meta(), List.of(), null));
+      // The snapshot's entries are committed: the hard state moves up to it if it lagged (a new
+      // term carries no vote).
+      SnapshotMeta meta = snap.get().meta();
+      io.crema.raft.HardState hs = log.hardState();
+      io.crema.raft.HardState fixed =
+          new io.crema.raft.HardState(
+              Math.max(hs.term(), meta.term()),
+              meta.term() > hs.term() ? 0 : hs.vote(),
+              Math.max(hs.commit(), meta.index()));
+      logStore.append(
+          new LogBatch().add(groupId, meta, List.of(), fixed.equals(hs) ? null : fixed));
       logStore.sync();
       log = logStore.group(groupId);
     }

@@ -136,8 +136,11 @@ public final class HostSimulation {
       invoker = host.invoker();
       kv = new KvStateMachine();
       long[] voters = id <= VOTERS ? new long[] {1, 2, 3} : new long[0];
-      host.startGroup(0, kv, voters);
+      java.util.concurrent.CompletableFuture<Void> started = host.startGroup(0, kv, voters);
       invoker.invoke();
+      if (started.isCompletedExceptionally()) {
+        throw new AssertionError("node " + id + " could not start its group", causeOf(started));
+      }
       scheduleDuty(this, incarnation);
     }
 
@@ -167,6 +170,15 @@ public final class HostSimulation {
       invoker = null;
       transport.close();
       log.crash();
+    }
+  }
+
+  private static Throwable causeOf(java.util.concurrent.CompletableFuture<?> f) {
+    try {
+      f.join();
+      return null;
+    } catch (java.util.concurrent.CompletionException e) {
+      return e.getCause();
     }
   }
 

@@ -22,9 +22,10 @@ class HostSimulationTest {
   /**
    * Seeds that found bugs, replayed on every build. 2823: a node crashed after storing a snapshot
    * but before the log's record of it was synced; restarted, it took the log's older membership as
-   * current and failed applying a change.
+   * current and failed applying a change. 2312: the same, for a node whose log had no hard state
+   * yet (the record must move the commit index up to the snapshot).
    */
-  private static final long[] REGRESSION_SEEDS = {2823};
+  private static final long[] REGRESSION_SEEDS = {2823, 2312};
 
   @Test
   void seedsThatFoundBugsStillPass() {
