@@ -248,8 +248,10 @@ public final class RaftNode {
       LeaderBehaviour.INSTANCE.flushReadRound(r);
     }
     HardState hs = null;
+    boolean voteOrTermChanged = false;
     if (hardStateChanged()) {
       hs = r.hardState();
+      voteOrTermChanged = hs.term() != lastHardState.term() || hs.vote() != lastHardState.vote();
       lastHardState = hs;
     }
     List<Entry> entries = r.log.unstable().nextEntries();
@@ -266,7 +268,9 @@ public final class RaftNode {
         r.uncommittedBytes = Math.max(0, r.uncommittedBytes - bytes);
       }
     }
-    boolean mustSync = hs != null || snap != null || !entries.isEmpty();
+    // A new commit index alone need not be durable (as in etcd): lost in a crash, it is learned
+    // again from the leader; entries, a snapshot, a term or a vote must be.
+    boolean mustSync = voteOrTermChanged || snap != null || !entries.isEmpty();
     Ready rd =
         new Ready(
             r.role,

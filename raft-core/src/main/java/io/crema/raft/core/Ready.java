@@ -102,7 +102,12 @@ public final class Ready {
     return readStates;
   }
 
-  /** Whether the writes must be synced before the after-persist messages go out. */
+  /**
+   * Whether the writes must be synced before the after-persist messages go out: entries, a
+   * snapshot, a new term or vote. A hard state that only moves the commit index is written but
+   * needs no sync of its own (the next sync carries it; if a crash loses it, the commit index is
+   * learned again from the leader).
+   */
   public boolean mustSync() {
     return mustSync;
   }

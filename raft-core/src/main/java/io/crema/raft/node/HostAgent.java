@@ -515,11 +515,13 @@ final class HostAgent implements Agent {
     }
     Persist p = persists[(int) (persistTail % persists.length)];
     collectFinishedSnapshots();
+    boolean mustSync = false;
     for (Group g : groups.values()) {
       if (!g.node.hasReady()) {
         continue;
       }
       Ready rd = g.node.ready();
+      mustSync |= rd.mustSync();
       g.onReadyTaken(rd);
       for (Message m : rd.messages()) {
         send(g, m);
@@ -537,6 +539,8 @@ final class HostAgent implements Agent {
     if (batch.isEmpty() && p.readies.isEmpty() && compactions.isEmpty()) {
       return work;
     }
+    // A finished local snapshot's record must be durable before the compaction it allows.
+    mustSync |= !compactions.isEmpty();
     p.compactions.addAll(compactions);
     compactions.clear();
     Runnable task = LogStore.SYNCED;
@@ -544,7 +548,9 @@ final class HostAgent implements Agent {
       try {
         // One write for every group of this cycle; one sync covers it (group commit).
         logStore.append(batch);
-        task = logStore.syncLater();
+        if (mustSync) {
+          task = logStore.syncLater();
+        }
       } catch (RuntimeException e) {
         batch.clear();
         p.clear();

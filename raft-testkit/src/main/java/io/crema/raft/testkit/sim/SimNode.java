@@ -91,14 +91,20 @@ final class SimNode {
     store.crash();
   }
 
-  /** Takes the next Ready and appends its writes (durable once its sync task runs). */
-  Ready takeReady() {
+  /**
+   * Takes the next Ready and appends its writes, durable once its sync task runs. With {@code
+   * syncOnlyIfMust} a Ready that does not {@link Ready#mustSync()} gets no sync of its own (its
+   * writes ride on the next one, or are lost in a crash); otherwise every write is synced.
+   */
+  Ready takeReady(boolean syncOnlyIfMust) {
     Ready rd = raft.ready();
     LogBatch batch = rd.addTo(new LogBatch(), 0);
     Runnable sync = LogStore.SYNCED;
     if (!batch.isEmpty()) {
       store.append(batch);
-      sync = store.syncLater();
+      if (rd.mustSync() || !syncOnlyIfMust) {
+        sync = store.syncLater();
+      }
     }
     persisting.addLast(rd);
     syncTasks.put(rd, sync);
