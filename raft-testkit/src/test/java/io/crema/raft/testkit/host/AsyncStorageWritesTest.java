@@ -99,6 +99,33 @@ class AsyncStorageWritesTest {
   }
 
   @Test
+  void aDiskFarBehindStopsNewBatchesButLosesNothing() throws Exception {
+    start(new MemoryLogStore(true));
+    holdSyncs = true;
+    java.util.List<CompletableFuture<Object>> puts = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      puts.add(host.propose(0, KvStateMachine.put("k" + i, "v" + i)));
+      cycles(1);
+    }
+    cycles(10);
+    int held = disk.size();
+    assertTrue(held > 0 && held <= 16, "at most 16 batches wait for the disk at once, saw " + held);
+    for (CompletableFuture<Object> f : puts) {
+      assertFalse(f.isDone(), "nothing is answered before its sync");
+    }
+    // The disk catches up: every proposal is written, synced and answered, in order.
+    for (int i = 0; i < 100 && !puts.get(39).isDone(); i++) {
+      while (!disk.isEmpty()) {
+        disk.poll().run();
+      }
+      cycles(3);
+    }
+    for (int i = 0; i < 40; i++) {
+      assertEquals(null, puts.get(i).get(), "put " + i);
+    }
+  }
+
+  @Test
   void aFailedSyncFailsWhatWaitsAndEveryLaterOperation() {
     FailingSyncStore log = new FailingSyncStore(new MemoryLogStore(true));
     start(log);
