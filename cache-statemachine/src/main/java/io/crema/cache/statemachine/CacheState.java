@@ -55,7 +55,7 @@ final class CacheState {
         Caffeine.newBuilder()
             .executor(maintenance)
             .ticker(ticker)
-            .maximumWeight(cap)
+            .maximumWeight(StoredValue.toUnits(cap))
             .weigher(StoredValue::weigh)
             .expireAfter(new AbsoluteExpiry())
             .evictionListener(

@@ -291,7 +291,7 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
         counters.hits.sum(),
         counters.misses.sum(),
         s.cache.estimatedSize(),
-        s.eviction.weightedSize().orElse(0L),
+        s.eviction.weightedSize().orElse(0L) * StoredValue.WEIGHT_UNIT_BYTES,
         counters.evictions.get(),
         counters.safetyEvictions.sum(),
         counters.expirations.sum());

@@ -23,7 +23,7 @@ final class EvictionPlanner {
   static final long PENDING_TIMEOUT_ENTRIES = 100_000;
 
   private final long maxEntries;
-  private final long maxWeight;
+  private final long maxWeight; // in StoredValue.WEIGHT_UNIT_BYTES units, as Caffeine counts
   private final int batch;
   private final Map<Key, Integer> pending = new HashMap<>();
   private long pendingWeight;
@@ -31,7 +31,7 @@ final class EvictionPlanner {
 
   EvictionPlanner(CacheStateMachineConfig config) {
     this.maxEntries = config.maximumEntries();
-    this.maxWeight = config.maximumWeightBytes();
+    this.maxWeight = StoredValue.toUnits(config.maximumWeightBytes());
     this.batch = config.evictionBatch();
   }
 

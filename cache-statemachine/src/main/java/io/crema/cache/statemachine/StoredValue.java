@@ -22,7 +22,21 @@ final class StoredValue {
     return expireAtMs != 0 && expireAtMs <= nowMs;
   }
 
+  /**
+   * Caffeine weights are counted in units of this many bytes: Caffeine boxes each weight it is
+   * given (an Integer per write above 127), and in these units an entry of up to about 900 bytes of
+   * key and value weighs less than 128, whose boxes are shared.
+   */
+  static final int WEIGHT_UNIT_BYTES = 8;
+
+  /** The entry's weight in {@link #WEIGHT_UNIT_BYTES} units (rounded up). */
   static int weigh(Key k, StoredValue v) {
-    return k.length() + v.value.length + ENTRY_OVERHEAD_BYTES;
+    return (k.length() + v.value.length + ENTRY_OVERHEAD_BYTES + WEIGHT_UNIT_BYTES - 1)
+        / WEIGHT_UNIT_BYTES;
+  }
+
+  /** Bytes to weight units, rounded up. */
+  static long toUnits(long bytes) {
+    return (bytes + WEIGHT_UNIT_BYTES - 1) / WEIGHT_UNIT_BYTES;
   }
 }

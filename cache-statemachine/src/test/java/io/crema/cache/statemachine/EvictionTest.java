@@ -94,6 +94,22 @@ class EvictionTest {
   }
 
   @Test
+  void weightsCountEightByteUnitsAndStatsReportBytes() {
+    Key k = new Key(new byte[16]);
+    StoredValue v = new StoredValue(new byte[16], 1, 0);
+    int units = StoredValue.weigh(k, v);
+    assertEquals((16 + 16 + StoredValue.ENTRY_OVERHEAD_BYTES + 7) / 8, units);
+    assertTrue(units < 128, "a small entry's weight is one of the shared Integer boxes");
+    CacheStateMachine sm =
+        CacheStateMachine.create(
+            CacheStateMachineConfig.builder().maximumWeightBytes(1 << 20).build());
+    applyOne(sm, 1, cmd.put(new byte[16], new byte[16], 0, NOW, null));
+    applyOne(sm, 2, cmd.put(new byte[] {1}, new byte[3], 0, NOW, null));
+    long expected = 8L * units + 8L * ((1 + 3 + StoredValue.ENTRY_OVERHEAD_BYTES + 7) / 8);
+    assertEquals(expected, sm.stats().weightedSize(), "bytes, rounded up to whole units");
+  }
+
+  @Test
   void hardSafetyCapEvictsLocallyAndIsCounted() {
     CacheStateMachine sm =
         CacheStateMachine.create(
