@@ -34,6 +34,13 @@ class ChronicleLogStoreTest {
     return new SnapshotMeta(index, term, ConfState.ofVoters(1, 2, 3));
   }
 
+  /** A log whose files roll every second of a clock the test moves. */
+  private static ChronicleLogConfig.Builder rollingEverySecond(Path wal, SetTimeProvider time) {
+    return ChronicleLogConfig.builder(wal)
+        .rollCycle(TestRollCycles.TEST_SECONDLY)
+        .timeProvider(time);
+  }
+
   @Test
   void theConfigRejectsBadAndRepeatedSettings() {
     ChronicleLogConfig.Builder b = ChronicleLogConfig.builder(dir);
@@ -83,11 +90,7 @@ class ChronicleLogStoreTest {
   void syncTasksRunOnAnotherThreadWhileTheHostAppends() throws Exception {
     Path wal = dir.resolve("async");
     SetTimeProvider time = new SetTimeProvider("2026-11-22T10:00:00");
-    ChronicleLogConfig config =
-        ChronicleLogConfig.builder(wal)
-            .rollCycle(TestRollCycles.TEST_SECONDLY)
-            .timeProvider(time)
-            .build();
+    ChronicleLogConfig config = rollingEverySecond(wal, time).build();
     java.util.concurrent.ExecutorService disk =
         java.util.concurrent.Executors.newSingleThreadExecutor();
     try (ChronicleLogStore store = ChronicleLogStore.open(config)) {
@@ -216,12 +219,7 @@ class ChronicleLogStoreTest {
   void compactionDeletesWholeFilesOnceNoLiveGroupNeedsThem() throws IOException {
     Path wal = dir.resolve("wal");
     SetTimeProvider time = new SetTimeProvider("2026-11-22T10:00:00");
-    ChronicleLogConfig config =
-        ChronicleLogConfig.builder(wal)
-            .rollCycle(TestRollCycles.TEST_SECONDLY)
-            .timeProvider(time)
-            .entryCache(0, 0)
-            .build();
+    ChronicleLogConfig config = rollingEverySecond(wal, time).entryCache(0, 0).build();
     try (ChronicleLogStore store = ChronicleLogStore.open(config)) {
       store.append(
           new LogBatch()
