@@ -19,7 +19,9 @@ public interface StateMachine extends AutoCloseable {
    * included and should yield null.
    *
    * @param entries committed entries, increasing indexes
-   * @param results receives one result per entry, at the same position
+   * @param results receives one result per entry, at the same position; it may be longer than
+   *     {@code entries} (the host reuses it: write positions {@code 0..entries.size()-1} only and
+   *     keep no reference to it)
    */
   void apply(List<Entry> entries, Object[] results);
 

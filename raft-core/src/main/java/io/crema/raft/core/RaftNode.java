@@ -27,6 +27,7 @@ public final class RaftNode {
   private HardState lastHardState;
   private Role lastRole;
   private long lastLeader;
+  private final ArrayList<Entry> proposalScratch = new ArrayList<>();
 
   private RaftNode(RaftConfig config, LogReader storage) {
     this.raft = new Raft(config, storage);
@@ -96,13 +97,18 @@ public final class RaftNode {
     if (commands.isEmpty()) {
       return;
     }
-    // Built at the positions they will take, so appending does not copy them.
-    List<Entry> ents = new ArrayList<>(commands.size());
+    // Built at the positions they will take; the log copies the references, so the list is
+    // reused from batch to batch.
+    ArrayList<Entry> ents = proposalScratch;
     long next = raft.log.lastIndex() + 1;
-    for (byte[] c : commands) {
-      ents.add(new Entry(next++, raft.term, EntryType.NORMAL, c));
+    for (int i = 0; i < commands.size(); i++) {
+      ents.add(new Entry(next++, raft.term, EntryType.NORMAL, commands.get(i)));
     }
-    LeaderBehaviour.INSTANCE.propose(raft, ents);
+    try {
+      LeaderBehaviour.INSTANCE.propose(raft, ents);
+    } finally {
+      ents.clear();
+    }
   }
 
   /**

@@ -122,17 +122,29 @@ final class UnstableLog {
     long from = es.get(0).index();
     long end = offset + entries.size();
     if (from == end) {
-      entries.addAll(es);
+      addAll(es);
     } else if (from <= offset) {
       // Replaces all we hold (and possibly part of the stable log: the storage append overwrites).
       entries.clear();
-      entries.addAll(es);
+      addAll(es);
       offset = from;
       offsetInProgress = offset;
     } else {
       entries.subList((int) (from - offset), entries.size()).clear();
-      entries.addAll(es);
+      addAll(es);
       offsetInProgress = Math.min(offsetInProgress, from);
+    }
+  }
+
+  /** ArrayList.addAll copies the source into a new array first: add one by one instead. */
+  private void addAll(List<Entry> es) {
+    if (!(es instanceof java.util.RandomAccess)) {
+      entries.addAll(es);
+      return;
+    }
+    entries.ensureCapacity(entries.size() + es.size());
+    for (int i = 0; i < es.size(); i++) {
+      entries.add(es.get(i));
     }
   }
 

@@ -106,11 +106,16 @@ final class Group {
   // Proposals
 
   /** Appends this cycle's proposals as one batch, or fails them all with the reason. */
+  // Reused per batch (nothing keeps them): the stamped commands, the state machine's results.
+  private final List<byte[]> commandScratch = new ArrayList<>();
+
+  private Object[] results = new Object[64];
+
   void flushProposals(long nowNs) {
     if (proposalBatch.isEmpty()) {
       return;
     }
-    List<byte[]> data = new ArrayList<>(proposalBatch.size());
+    List<byte[]> data = commandScratch;
     try {
       requireLeader();
       for (Proposal p : proposalBatch) {
@@ -135,6 +140,7 @@ final class Group {
           new RaftOperationException(
               Reason.INVALID, id, "a command could not be prepared: " + e.getMessage(), e));
     }
+    data.clear();
     proposalBatch.clear();
   }
 
@@ -328,10 +334,11 @@ final class Group {
         j++;
       }
       List<Entry> run = committed.subList(i, j);
-      Object[] results = new Object[run.size()];
+      Object[] results = resultsFor(run.size());
       sm.apply(run, results);
       for (int k = 0; k < run.size(); k++) {
         resolve(run.get(k), results[k], nowNs);
+        results[k] = null;
       }
       i = j;
     }
@@ -344,6 +351,18 @@ final class Group {
       onReadState(rs);
     }
     serveReads();
+  }
+
+  /**
+   * The state machine's results array for a run of n entries, reused from run to run: the state
+   * machine writes a result per entry and keeps no reference (the StateMachine contract); the array
+   * may be longer than n.
+   */
+  private Object[] resultsFor(int n) {
+    if (results.length < n) {
+      results = new Object[Math.max(n, results.length * 2)];
+    }
+    return results;
   }
 
   /** After installing a snapshot: everything up to its index counts as applied. */
