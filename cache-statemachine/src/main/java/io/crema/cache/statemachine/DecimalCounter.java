@@ -6,17 +6,22 @@ final class DecimalCounter {
 
   /** Whether b is a canonical decimal signed 64-bit integer ("-0" and leading zeros are not). */
   static boolean isValid(byte[] b) {
-    int len = b.length;
+    return isValid(b, 0, b.length);
+  }
+
+  /** {@link #isValid(byte[])} of {@code b[off, off + len)}. */
+  static boolean isValid(byte[] b, int off, int len) {
     if (len == 0 || len > 20) {
       return false;
     }
-    boolean negative = b[0] == '-';
-    int i = negative ? 1 : 0;
-    if (i == len || (b[i] == '0' && (len > i + 1 || negative))) {
+    int end = off + len;
+    boolean negative = b[off] == '-';
+    int i = negative ? off + 1 : off;
+    if (i == end || (b[i] == '0' && (end > i + 1 || negative))) {
       return false;
     }
     long acc = 0; // accumulated negatively so that Long.MIN_VALUE fits
-    for (; i < len; i++) {
+    for (; i < end; i++) {
       int digit = b[i] - '0';
       if (digit < 0 || digit > 9 || acc < (Long.MIN_VALUE + digit) / 10) {
         return false;
@@ -28,9 +33,14 @@ final class DecimalCounter {
 
   /** Parses a value for which {@link #isValid} holds. */
   static long parse(byte[] b) {
-    boolean negative = b[0] == '-';
+    return parse(b, 0, b.length);
+  }
+
+  /** {@link #parse(byte[])} of {@code b[off, off + len)}. */
+  static long parse(byte[] b, int off, int len) {
+    boolean negative = b[off] == '-';
     long acc = 0;
-    for (int i = negative ? 1 : 0; i < b.length; i++) {
+    for (int i = negative ? off + 1 : off; i < off + len; i++) {
       acc = acc * 10 - (b[i] - '0');
     }
     return negative ? acc : -acc;

@@ -7,7 +7,6 @@ import io.crema.raft.SnapshotMeta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -89,7 +88,7 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
     long now = s.logTimeMs;
     switch (r.op) {
       case OP_PUT:
-        store(s, key(r), value(r), index, r.expireAtMs, now);
+        storeValueOf(s, key(r), r, index, now);
         return CacheResult.Status.OK;
       case OP_PUT_IF_ABSENT:
         {
@@ -98,24 +97,17 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
           if (cur != null) {
             return new CacheResult.Conflict(cur.version);
           }
-          store(s, k, value(r), index, r.expireAtMs, now);
+          storeValueOf(s, k, r, index, now);
           return CacheResult.Status.OK;
         }
       case OP_CAS_VALUE:
         {
           Key k = key(r);
           StoredValue cur = s.lookup(k, now);
-          if (cur == null
-              || !Arrays.equals(
-                  cur.value,
-                  0,
-                  cur.value.length,
-                  r.data,
-                  r.expectedOff,
-                  r.expectedOff + r.expectedLen)) {
+          if (cur == null || !cur.contentEquals(r.data, r.expectedOff, r.expectedLen)) {
             return new CacheResult.Conflict(cur == null ? 0 : cur.version);
           }
-          store(s, k, value(r), index, r.expireAtMs, now);
+          storeValueOf(s, k, r, index, now);
           return CacheResult.Status.OK;
         }
       case OP_CAS_VERSION:
@@ -126,7 +118,7 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
           if (curVersion != r.longArg) {
             return new CacheResult.Conflict(curVersion);
           }
-          store(s, k, value(r), index, r.expireAtMs, now);
+          storeValueOf(s, k, r, index, now);
           return CacheResult.Status.OK;
         }
       case OP_DELETE:
@@ -153,8 +145,30 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
     return Key.view(r.data, r.keyOff, r.keyLen);
   }
 
-  private static byte[] value(CommandReader r) {
-    return Arrays.copyOfRange(r.data, r.valueOff, r.valueOff + r.valueLen);
+  /**
+   * Writes the command's value under {@code k} (a view of the same command). Key and value go on
+   * sharing the command's array, which is never written again, unless it is much larger than the
+   * two (a command carrying more than one write), which a stored entry must not keep alive: then
+   * one compact copy of the two. A value already expired at log time {@code now} removes the key.
+   */
+  private static void storeValueOf(CacheState s, Key k, CommandReader r, long version, long now) {
+    long expireAtMs = r.expireAtMs;
+    if (expireAtMs != 0 && expireAtMs <= now) {
+      s.remove(k);
+      return;
+    }
+    byte[] data = r.data;
+    int valueOff = r.valueOff;
+    int valueLen = r.valueLen;
+    if (data.length - k.length() - valueLen > Key.MAX_SHARED_SLACK) {
+      byte[] packed = new byte[k.length() + valueLen];
+      k.copyTo(packed, 0);
+      System.arraycopy(data, valueOff, packed, k.length(), valueLen);
+      k = k.rebase(packed, 0);
+      data = packed;
+      valueOff = k.length();
+    }
+    s.write(k, new StoredValue(data, valueOff, valueLen, version, expireAtMs));
   }
 
   /** Writes a value; a value already expired at log time {@code now} removes the key instead. */
@@ -172,10 +186,10 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
     StoredValue cur = s.lookup(k, now);
     long base = 0;
     if (cur != null) {
-      if (!DecimalCounter.isValid(cur.value)) {
+      if (!cur.isCounter()) {
         return CacheResult.Status.NOT_A_COUNTER;
       }
-      base = DecimalCounter.parse(cur.value);
+      base = cur.counter();
     }
     long next;
     try {
@@ -230,13 +244,13 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
   @Override
   public byte[] get(byte[] key) {
     StoredValue v = read(key);
-    return v == null ? null : v.value.clone();
+    return v == null ? null : v.copy();
   }
 
   @Override
   public VersionedValue getVersioned(byte[] key) {
     StoredValue v = read(key);
-    return v == null ? null : new VersionedValue(v.value.clone(), v.version, v.expireAtMs);
+    return v == null ? null : new VersionedValue(v.copy(), v.version, v.expireAtMs);
   }
 
   private StoredValue read(byte[] key) {
@@ -260,10 +274,10 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
     if (r.op == OP_INCREMENT) {
       CacheState s = state;
       StoredValue cur = s.lookup(Key.copyOf(r.data, r.keyOff, r.keyLen), s.logTimeMs);
-      if (cur != null && !DecimalCounter.isValid(cur.value)) {
+      if (cur != null && !cur.isCounter()) {
         throw new InvalidCommandException(
             "cannot increment: the key holds a "
-                + cur.value.length
+                + cur.length()
                 + "-byte value that is not a decimal 64-bit integer");
       }
     }

@@ -30,6 +30,18 @@ final class Key {
     this.hash = mix(h);
   }
 
+  private Key(byte[] array, int off, int len, int hash) {
+    this.array = array;
+    this.off = off;
+    this.len = len;
+    this.hash = hash;
+  }
+
+  /** The same key backed by {@code array} from {@code off}, which holds the same bytes. */
+  Key rebase(byte[] array, int off) {
+    return new Key(array, off, len, hash);
+  }
+
   static Key copyOf(byte[] src, int off, int len) {
     return new Key(Arrays.copyOfRange(src, off, off + len));
   }
@@ -39,7 +51,10 @@ final class Key {
     return new Key(src, off, len);
   }
 
-  /** Bytes a view may hold beyond its key and still be stored as it is. */
+  /**
+   * Bytes a stored view's array may hold beyond the entry's own key and value bytes (a command's
+   * header), and still be kept as it is.
+   */
   static final int MAX_SHARED_SLACK = 64;
 
   /**

@@ -56,7 +56,7 @@ final class StateCodec {
     void entry(Key key, StoredValue v) throws IOException {
       sink.writeByte(1);
       key.writeTo(sink);
-      sink.writeBytes(v.value);
+      v.writeTo(sink);
       sink.writeLong(v.version);
       sink.writeLong(v.expireAtMs);
       count++;

@@ -38,7 +38,7 @@ final class Replicas {
       if (!v.isExpiredAt(s.logTimeMs)) {
         out.put(
             hex.formatHex(e.getKey().bytes()),
-            hex.formatHex(v.value) + "@" + v.version + "~" + v.expireAtMs);
+            hex.formatHex(v.copy()) + "@" + v.version + "~" + v.expireAtMs);
       }
     }
     return out;
