@@ -118,7 +118,7 @@ final class CremaCache implements DistributedCache {
     proposals.increment();
     long start = System.nanoTime();
     CompletableFuture<T> result = new CompletableFuture<>();
-    attempt(key, command, start, result, outcome);
+    attempt(key, command, start, result, outcome, FIRST_ATTEMPT);
     return result.whenComplete(
         (v, e) -> {
           session.done(lane);
@@ -126,36 +126,60 @@ final class CremaCache implements DistributedCache {
         });
   }
 
+  /** The budget argument of a first attempt: the coordinator's own request timeout. */
+  private static final long FIRST_ATTEMPT = -1;
+
   private <T> void attempt(
       byte[] key,
       byte[] command,
       long start,
       CompletableFuture<T> result,
-      Function<CacheResult, T> outcome) {
-    node.coordinator()
-        .propose(key, command)
-        .whenComplete(
-            (r, error) -> {
-              if (error == null) {
-                try {
-                  result.complete(outcome.apply((CacheResult) r));
-                } catch (CacheException e) {
-                  result.completeExceptionally(e);
-                }
-                return;
-              }
-              Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-              boolean timeLeft = System.nanoTime() - start < timeoutNs;
-              if (timeLeft
-                  && state.get() == STARTED
-                  && cause instanceof RaftOperationException
-                  && retryableAcrossLeaders((RaftOperationException) cause)) {
-                // Same bytes, same request id: replicas apply it at most once.
-                attempt(key, command, start, result, outcome);
-              } else {
-                result.completeExceptionally(translate(cause));
-              }
-            });
+      Function<CacheResult, T> outcome,
+      long leftNs) {
+    // leftNs: FIRST_ATTEMPT, or what is left of the deadline (positive) for a retry.
+    CompletableFuture<Object> attempt;
+    if (leftNs == FIRST_ATTEMPT) {
+      attempt = node.coordinator().propose(key, command);
+    } else {
+      // A retry: it gets what is left of the first attempt's deadline, no more, so a write fails
+      // within about requestTimeout however many leaders it tried.
+      attempt =
+          node.coordinator()
+              .propose(key, command, java.time.Duration.ofNanos(leftNs))
+              .orTimeout(leftNs, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+    attempt.whenComplete(
+        (r, error) -> {
+          if (error == null) {
+            try {
+              result.complete(outcome.apply((CacheResult) r));
+            } catch (CacheException e) {
+              result.completeExceptionally(e);
+            }
+            return;
+          }
+          Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+          if (cause instanceof java.util.concurrent.TimeoutException) {
+            result.completeExceptionally(
+                new CacheTimeoutException(
+                    "no outcome within the request timeout of "
+                        + timeoutNs / 1_000_000
+                        + " ms (retried across leaders); the write may or may not have been"
+                        + " applied",
+                    cause));
+            return;
+          }
+          long stillLeftNs = timeoutNs - (System.nanoTime() - start);
+          if (stillLeftNs > 0
+              && state.get() == STARTED
+              && cause instanceof RaftOperationException
+              && retryableAcrossLeaders((RaftOperationException) cause)) {
+            // Same bytes, same request id: replicas apply it at most once.
+            attempt(key, command, start, result, outcome, stillLeftNs);
+          } else {
+            result.completeExceptionally(translate(cause));
+          }
+        });
   }
 
   private static boolean retryableAcrossLeaders(RaftOperationException e) {

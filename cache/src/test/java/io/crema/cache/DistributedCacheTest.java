@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crema.raft.testkit.Await;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,32 @@ class DistributedCacheTest {
     assertEquals("short", get(cluster.nodes[1].consistentGet("t")));
     for (DistributedCache n : cluster.nodes) {
       Await.until(() -> n.get("t") == null, WAIT, "expiry on node " + n.nodeId());
+    }
+  }
+
+  /**
+   * A write that cannot complete fails within about requestTimeout, not a multiple of it: the
+   * cache's retries across leaders share the first attempt's deadline.
+   */
+  @Test
+  void aWriteWithoutQuorumFailsWithinTheRequestTimeout() throws Exception {
+    Duration timeout = Duration.ofMillis(1500);
+    cluster = new TestNodes(3, null, timeout, b -> {});
+    get(cluster.nodes[0].put("before", "1"));
+    cluster.stop(1);
+    cluster.stop(2);
+    DistributedCache alone = cluster.nodes[0];
+    for (int i = 0; i < 3; i++) {
+      long start = System.nanoTime();
+      ExecutionException e = assertThrows(ExecutionException.class, () -> get(alone.put("k", "v")));
+      long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(
+          e.getCause() instanceof NoLeaderException
+              || e.getCause() instanceof CacheTimeoutException,
+          String.valueOf(e.getCause()));
+      assertTrue(
+          elapsedMs <= timeout.toMillis() + 700,
+          "failed after " + elapsedMs + " ms, request timeout " + timeout.toMillis() + " ms");
     }
   }
 

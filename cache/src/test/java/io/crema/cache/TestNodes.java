@@ -9,6 +9,7 @@ final class TestNodes implements AutoCloseable {
   final DistributedCache[] nodes;
   private final Consumer<CacheConfig.Builder> settings;
   private final Path dataRoot;
+  private final java.time.Duration requestTimeout;
 
   TestNodes(int n, Consumer<CacheConfig.Builder> settings) {
     this(n, null, settings);
@@ -16,7 +17,16 @@ final class TestNodes implements AutoCloseable {
 
   /** Nodes with Chronicle logs and snapshot files under {@code dataRoot/node-N}. */
   TestNodes(int n, Path dataRoot, Consumer<CacheConfig.Builder> settings) {
+    this(n, dataRoot, java.time.Duration.ofSeconds(10), settings);
+  }
+
+  TestNodes(
+      int n,
+      Path dataRoot,
+      java.time.Duration requestTimeout,
+      Consumer<CacheConfig.Builder> settings) {
     this.dataRoot = dataRoot;
+    this.requestTimeout = requestTimeout;
     this.ports = io.crema.cache.examples.LoopbackPorts.free(n);
     this.nodes = new DistributedCache[n];
     this.settings = settings;
@@ -32,7 +42,7 @@ final class TestNodes implements AutoCloseable {
             .raftAddress("127.0.0.1:" + ports[i])
             .tickIntervalMs(10)
             .electionTick(20)
-            .requestTimeout(java.time.Duration.ofSeconds(10));
+            .requestTimeout(requestTimeout);
     for (int j = 0; j < ports.length; j++) {
       if (j != i) {
         b.seedNode(j + 1, "127.0.0.1:" + ports[j]);

@@ -291,6 +291,24 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
   }
 
   /**
+   * As {@link #propose(byte[], byte[])}, but retrying across leaders for at most {@code budget}
+   * instead of the configured request timeout (a caller that retries on its own passes what is left
+   * of its deadline). An attempt already with a leader still ends by that leader's own timeout.
+   *
+   * @throws IllegalArgumentException if budget is null, zero or negative
+   */
+  public CompletableFuture<Object> propose(byte[] key, byte[] command, java.time.Duration budget) {
+    requireKey(key);
+    if (command == null) {
+      throw new IllegalArgumentException("command must not be null");
+    }
+    if (budget == null || budget.isNegative() || budget.isZero()) {
+      throw new IllegalArgumentException("budget must be positive, was " + budget);
+    }
+    return operations.write(router.shardForKey(key), command, budget.toNanos());
+  }
+
+  /**
    * Proposes a command on this node's replica of {@code shard} only: no routing, forwarding or
    * retry. This is what a {@link ShardForwarder} calls on the leader's node; it fails with
    * NOT_LEADER (naming the leader if known) when this node does not lead the shard.

@@ -62,16 +62,21 @@ final class ShardOperations<S extends StateMachine> {
     return failed.sum();
   }
 
-  /** A write routed to the shard's leader. */
+  /** A write routed to the shard's leader, retried until the request timeout. */
   CompletableFuture<Object> write(int shard, byte[] command) {
-    Operation<Object> op = new Operation<>(registry.get(shard), command, null);
+    return write(shard, command, timeoutNs);
+  }
+
+  /** A write routed to the shard's leader, retried for at most {@code budgetNs}. */
+  CompletableFuture<Object> write(int shard, byte[] command, long budgetNs) {
+    Operation<Object> op = new Operation<>(registry.get(shard), command, null, budgetNs);
     op.run();
     return op.result;
   }
 
   /** A linearizable read of this node's replica. */
   <T> CompletableFuture<T> read(int shard, Function<S, T> query) {
-    Operation<T> op = new Operation<>(registry.get(shard), null, query);
+    Operation<T> op = new Operation<>(registry.get(shard), null, query, timeoutNs);
     op.run();
     return op.result;
   }
@@ -111,11 +116,11 @@ final class ShardOperations<S extends StateMachine> {
     long backoffMs = 1;
     int redirects;
 
-    Operation(ShardRegistry.Shard<S> shard, byte[] command, Function<S, T> query) {
+    Operation(ShardRegistry.Shard<S> shard, byte[] command, Function<S, T> query, long budgetNs) {
       this.shard = shard;
       this.command = command;
       this.query = query;
-      this.deadlineNs = clock.nanoTime() + timeoutNs;
+      this.deadlineNs = clock.nanoTime() + budgetNs;
     }
 
     void run() {

@@ -89,6 +89,20 @@ class MultiRaftClusterTest {
   }
 
   @Test
+  void aWriteCanBeGivenItsOwnRetryBudget() {
+    startBalanced(true);
+    MultiRaftCoordinator<KvStateMachine> c = cluster.c(1);
+    byte[] key = bytes("budget");
+    assertNull(c.propose(key, KvStateMachine.put("budget", "1"), Duration.ofSeconds(20)).join());
+    assertEquals("1", c.propose(key, KvStateMachine.put("budget", "2"), WAIT).join());
+    for (Duration bad : new Duration[] {null, Duration.ZERO, Duration.ofMillis(-1)}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> c.propose(key, new byte[1], bad));
+      assertTrue(e.getMessage().contains("budget must be positive"), e.getMessage());
+    }
+  }
+
+  @Test
   void servesEveryShardAndReportsWhatWasWritten() {
     startBalanced(true);
     Map<Long, Integer> counts = cluster.leaderCounts();
