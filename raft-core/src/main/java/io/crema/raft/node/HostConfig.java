@@ -455,9 +455,11 @@ public final class HostConfig {
     /**
      * Where the log store's sync tasks ({@link LogStore#syncLater()}) run. Default: a dedicated
      * daemon thread per host, which runs only the newest of the tasks queued while it was busy (one
-     * sync covers them all) and wakes the host when it is done. A simulation passes an executor it
-     * controls (the host notices a finished sync on its next duty cycle). Tasks must run one at a
-     * time in the order given. Stores whose {@code syncLater()} syncs at once never use it.
+     * sync covers them all) and wakes the host when it is done (a host on its own thread; one
+     * composed on a shared thread with {@code agent()} notices on its next duty cycle). A
+     * simulation passes an executor it controls (the host notices a finished sync on its next duty
+     * cycle). Tasks must run one at a time in the order given. Stores whose {@code syncLater()}
+     * syncs at once never use it.
      */
     public Builder syncExecutor(java.util.concurrent.Executor v) {
       once("syncExecutor");
