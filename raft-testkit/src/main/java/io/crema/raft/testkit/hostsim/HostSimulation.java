@@ -122,7 +122,7 @@ public final class HostSimulation {
                   .snapshotKeepEntries(5)
                   .snapshotChunkBytes(1024)
                   .requestTimeoutMs(200)
-                  .resultCodec(STRINGS)
+                  .resultCodec(KvStateMachine.RESULTS)
                   .snapshotExecutor(Runnable::run)
                   .syncExecutor(this::syncLater)
                   .listener(
@@ -348,22 +348,6 @@ public final class HostSimulation {
   private CompletableFuture<Object> write(RaftHost host, byte[] command) {
     return rnd.nextBoolean() ? host.propose(0, command) : host.proposeViaLeader(0, command);
   }
-
-  /** The key-value machine's results (strings or null) over the wire, for forwarded writes. */
-  private static final io.crema.raft.node.ResultCodec STRINGS =
-      new io.crema.raft.node.ResultCodec() {
-        @Override
-        public byte[] encode(Object result) {
-          return result == null
-              ? null
-              : ((String) result).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Object decode(byte[] bytes) {
-          return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        }
-      };
 
   private void track(int client, HistoryRecorder.Handle h, CompletableFuture<?> f, boolean write) {
     f.whenComplete(

@@ -89,21 +89,7 @@ class RaftHostTest {
   /** A proposal on a follower is carried to the leader; its result comes back. */
   @Test
   void followerForwardsProposalsToTheLeader() throws Exception {
-    io.crema.raft.node.ResultCodec strings =
-        new io.crema.raft.node.ResultCodec() {
-          @Override
-          public byte[] encode(Object result) {
-            return result == null
-                ? null
-                : ((String) result).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          }
-
-          @Override
-          public Object decode(byte[] bytes) {
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-          }
-        };
-    cluster = new HostCluster(3, b -> b.resultCodec(strings));
+    cluster = new HostCluster(3, b -> b.resultCodec(KvStateMachine.RESULTS));
     long leader = awaitLeader();
     long follower = leader == 1 ? 2 : 1;
     Await.until(
