@@ -1,14 +1,6 @@
 package io.crema.benchmarks.peers;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.util.ArrayList;
-import java.util.List;
-
-/** What the peer benchmarks share: keys and commands shaped like the cache benchmarks', ports. */
+/** What the peer benchmarks share: keys and commands shaped like the cache benchmarks'. */
 final class PeerSupport {
   static final int KEY_BYTES = 16;
   static final int VALUE_BYTES = 16;
@@ -21,31 +13,6 @@ final class PeerSupport {
     System.arraycopy(key, 0, c, 0, KEY_BYTES);
     c[KEY_BYTES] = (byte) round;
     return c;
-  }
-
-  /** {@code n} distinct TCP ports on the loopback address that were free when probed. */
-  static int[] freeTcpPorts(int n) {
-    List<ServerSocket> held = new ArrayList<>();
-    int[] ports = new int[n];
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket();
-        held.add(s);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        ports[i] = s.getLocalPort();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket s : held) {
-        try {
-          s.close();
-        } catch (IOException e) {
-          // probing only
-        }
-      }
-    }
-    return ports;
   }
 
   /** How many of {@code keys} do not hold, in {@code data}, the value last written to them. */

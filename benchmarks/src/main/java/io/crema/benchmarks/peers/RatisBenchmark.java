@@ -200,7 +200,7 @@ public class RatisBenchmark {
   private void start() throws Exception {
     SupportedRpcType type = SupportedRpcType.valueOfIgnoreCase(rpc);
     dir = Files.createTempDirectory("crema-peers-ratis");
-    int[] ports = PeerSupport.freeTcpPorts(3);
+    int[] ports = io.crema.cache.examples.LoopbackPorts.freeTcp(3);
     List<RaftPeer> peers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       peers.add(

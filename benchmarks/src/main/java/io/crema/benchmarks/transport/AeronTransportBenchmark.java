@@ -8,11 +8,6 @@ import io.crema.transport.aeron.AeronTransport;
 import io.crema.transport.aeron.AeronTransportConfig;
 import io.crema.transport.aeron.AeronTransportStats;
 import io.crema.transport.aeron.EmbeddedMediaDriver;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -102,7 +97,7 @@ public class AeronTransportBenchmark {
                     new BackoffIdleStrategy(
                         100, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(driverMaxParkUs)))
             .build();
-    int[] ports = freePorts();
+    int[] ports = io.crema.cache.examples.LoopbackPorts.free(2);
     node1 = AeronTransport.start(config(1, ports));
     node2 = AeronTransport.start(config(2, ports));
     long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -143,17 +138,6 @@ public class AeronTransportBenchmark {
         .termLength(4 << 20)
         .mtu(mtu)
         .build();
-  }
-
-  private static int[] freePorts() {
-    try (DatagramSocket a = new DatagramSocket(null);
-        DatagramSocket b = new DatagramSocket(null)) {
-      a.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return new int[] {a.getLocalPort(), b.getLocalPort()};
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @TearDown(Level.Trial)
