@@ -1,6 +1,9 @@
 package io.crema.benchmarks.peers;
 
+import static io.crema.benchmarks.peers.PeerSupport.BATCH;
+import static io.crema.benchmarks.peers.PeerSupport.IN_FLIGHT;
 import static io.crema.benchmarks.peers.PeerSupport.KEY_BYTES;
+import static io.crema.benchmarks.peers.PeerSupport.SETUP_TIMEOUT_S;
 import static io.crema.benchmarks.peers.PeerSupport.VALUE_BYTES;
 
 import io.crema.benchmarks.BenchSupport;
@@ -45,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * executor (no serialisation, no copy). MicroRaft's log is in memory ({@code NopRaftStore}, its
  * default: MicroRaft has no durable log unless the application supplies a {@code RaftStore}), so
  * nothing is written to disk. The state machine stores puts of 16-byte keys and 16-byte values in a
- * hash map. The benchmark thread keeps {@value #IN_FLIGHT} writes in flight with {@link
+ * hash map. The benchmark thread keeps {@value PeerSupport#IN_FLIGHT} writes in flight with {@link
  * RaftNode#replicate} on the leader (MicroRaft does not forward from followers); the future
  * completes once the entry is committed and applied on the leader.
  *
@@ -60,9 +63,6 @@ import org.openjdk.jmh.annotations.Warmup;
     value = 1,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class MicroRaftBenchmark {
-  static final int IN_FLIGHT = 4096;
-  static final int BATCH = 1024;
-  private static final long SETUP_TIMEOUT_S = 60;
 
   private final List<RaftNode> nodes = new ArrayList<>();
   private final List<DefaultRaftNodeExecutor> executors = new ArrayList<>();
@@ -301,8 +301,8 @@ public class MicroRaftBenchmark {
   }
 
   /**
-   * {@value #BATCH} writes replicated through the leader, each issued as soon as the window of
-   * {@value #IN_FLIGHT} has room (as our benchmarks do).
+   * {@value PeerSupport#BATCH} writes replicated through the leader, each issued as soon as the
+   * window of {@value PeerSupport#IN_FLIGHT} has room (as our benchmarks do).
    */
   @Benchmark
   @OperationsPerInvocation(BATCH)

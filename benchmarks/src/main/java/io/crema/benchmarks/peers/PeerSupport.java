@@ -5,6 +5,15 @@ final class PeerSupport {
   static final int KEY_BYTES = 16;
   static final int VALUE_BYTES = 16;
 
+  /** Writes kept in flight, as in our throughput benchmarks; also the number of keys. */
+  static final int IN_FLIGHT = 4096;
+
+  /** Writes per benchmark invocation. */
+  static final int BATCH = 1024;
+
+  /** How long setting up, draining and tearing down may take, in seconds. */
+  static final long SETUP_TIMEOUT_S = 60;
+
   private PeerSupport() {}
 
   /** A put: key then a 16-byte value whose first byte is {@code round}, 32 bytes in all. */

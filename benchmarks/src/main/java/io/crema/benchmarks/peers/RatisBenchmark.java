@@ -1,6 +1,9 @@
 package io.crema.benchmarks.peers;
 
+import static io.crema.benchmarks.peers.PeerSupport.BATCH;
+import static io.crema.benchmarks.peers.PeerSupport.IN_FLIGHT;
 import static io.crema.benchmarks.peers.PeerSupport.KEY_BYTES;
+import static io.crema.benchmarks.peers.PeerSupport.SETUP_TIMEOUT_S;
 import static io.crema.benchmarks.peers.PeerSupport.VALUE_BYTES;
 
 import io.crema.benchmarks.BenchSupport;
@@ -63,19 +66,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * Ratis's Netty one), one Raft group, each server with Ratis's segmented log on disk in a temp
  * directory and a key-value state machine (16-byte keys, 16-byte values, puts stored in a hash
  * map). One {@link RaftClient} ({@link #clients} of them with {@code -p clients=N}) keeps {@value
- * #IN_FLIGHT} writes in flight with {@code client.async().send(Message)}; Ratis clients send to the
- * leader (there is no follower forwarding: a follower answers NotLeader and the client redirects),
- * so clients are built with the leader as their first target once it is ready for writes. Reports
- * committed writes per second (the reply arrives once the entry is committed by a majority and
- * applied on the leader).
+ * PeerSupport#IN_FLIGHT} writes in flight with {@code client.async().send(Message)}; Ratis clients
+ * send to the leader (there is no follower forwarding: a follower answers NotLeader and the client
+ * redirects), so clients are built with the leader as their first target once it is ready for
+ * writes. Reports committed writes per second (the reply arrives once the entry is committed by a
+ * majority and applied on the leader).
  *
  * <p>{@link #sync}: {@code batch} = the log is forced to disk ({@code FileChannel.force}) per batch
  * of appended entries before the entries count as written, as Crema's Chronicle log does: Ratis's
  * log worker forces when its queue has no further entry to write or after {@code
- * raft.server.log.force.sync.num} entries, here set to {@value #IN_FLIGHT} so that the batch is
- * whatever is queued. {@code unsafeFlush} = {@code raft.server.log.unsafe-flush.enabled}: entries
- * count as written (and are acknowledged) without waiting for the force, which runs on another
- * thread: the log is not synced on the write path.
+ * raft.server.log.force.sync.num} entries, here set to {@value PeerSupport#IN_FLIGHT} so that the
+ * batch is whatever is queued. {@code unsafeFlush} = {@code raft.server.log.unsafe-flush.enabled}:
+ * entries count as written (and are acknowledged) without waiting for the force, which runs on
+ * another thread: the log is not synced on the write path.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar RatisBenchmark}
  */
@@ -88,9 +91,6 @@ import org.openjdk.jmh.annotations.Warmup;
     value = 1,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class RatisBenchmark {
-  static final int IN_FLIGHT = 4096;
-  static final int BATCH = 1024;
-  private static final long SETUP_TIMEOUT_S = 60;
 
   /** {@code batch}: fsync per batch of appended entries; {@code unsafeFlush}: not synced. */
   @Param({"batch", "unsafeFlush"})
@@ -102,7 +102,7 @@ public class RatisBenchmark {
 
   /**
    * Number of {@link RaftClient}s the writes are spread over (round-robin), each with its own
-   * connection and ordered stream to the leader; {@value #IN_FLIGHT} in flight in total.
+   * connection and ordered stream to the leader; {@value PeerSupport#IN_FLIGHT} in flight in total.
    */
   @Param({"1"})
   public int clients;
@@ -336,8 +336,8 @@ public class RatisBenchmark {
   }
 
   /**
-   * {@value #BATCH} writes sent to the leader, each issued as soon as the window of {@value
-   * #IN_FLIGHT} has room (as our benchmarks do); every reply is checked.
+   * {@value PeerSupport#BATCH} writes sent to the leader, each issued as soon as the window of
+   * {@value PeerSupport#IN_FLIGHT} has room (as our benchmarks do); every reply is checked.
    */
   @Benchmark
   @OperationsPerInvocation(BATCH)
