@@ -1,5 +1,6 @@
 package io.crema.raft.node;
 
+import io.crema.raft.HardState;
 import io.crema.raft.LogBatch;
 import io.crema.raft.LogReader;
 import io.crema.raft.LogStore;
@@ -61,15 +62,19 @@ final class HostAgent implements Agent {
       this.done = true;
     }
 
-    /** Runs the task here and finishes (for executors other than the sync thread). */
+    /** Runs the task here and finishes. */
     void runTask() {
-      Throwable e = null;
+      finish(run(task));
+    }
+
+    /** Runs a sync task; what it threw, or null. */
+    static Throwable run(Runnable task) {
       try {
         task.run();
+        return null;
       } catch (RuntimeException | Error t) {
-        e = t;
+        return t;
       }
-      finish(e);
     }
 
     void clear() {
@@ -206,20 +211,10 @@ final class HostAgent implements Agent {
 
   /** Queues a proposal into its group's batch (host thread). */
   void addProposal(long groupId, Group.Proposal p) {
-    Group g = groups.get(groupId);
-    if (g == null) {
-      p.future().completeExceptionally(unknownGroup(groupId));
-      return;
+    Group g = batching(groupId, p.future());
+    if (g != null) {
+      g.proposalBatch.add(p);
     }
-    if (storeFailure != null) {
-      p.future().completeExceptionally(logFailed(groupId));
-      return;
-    }
-    if (g.proposalBatch.isEmpty() && g.readBatch.isEmpty()) {
-      dirty.add(g);
-    }
-    g.wake();
-    g.proposalBatch.add(p);
   }
 
   /** Proposes here if this node leads the group, else forwards to the leader. */
@@ -234,20 +229,31 @@ final class HostAgent implements Agent {
   }
 
   void addRead(long groupId, Group.ReadRequest r) {
+    Group g = batching(groupId, r.future());
+    if (g != null) {
+      g.readBatch.add(r);
+    }
+  }
+
+  /**
+   * The group whose batch of this duty cycle a client operation joins (marked dirty and awake), or
+   * null after failing the operation's future: the group is not hosted here, or the log failed.
+   */
+  private Group batching(long groupId, CompletableFuture<?> future) {
     Group g = groups.get(groupId);
     if (g == null) {
-      r.future().completeExceptionally(unknownGroup(groupId));
-      return;
+      future.completeExceptionally(unknownGroup(groupId));
+      return null;
     }
     if (storeFailure != null) {
-      r.future().completeExceptionally(logFailed(groupId));
-      return;
+      future.completeExceptionally(logFailed(groupId));
+      return null;
     }
     if (g.proposalBatch.isEmpty() && g.readBatch.isEmpty()) {
       dirty.add(g);
     }
     g.wake();
-    g.readBatch.add(r);
+    return g;
   }
 
   RaftOperationException unknownGroup(long groupId) {
@@ -287,22 +293,7 @@ final class HostAgent implements Agent {
     long applied = 0;
     Optional<SnapshotStore.Stored> snap = snapshots.latest(groupId);
     if (snap.isPresent() && snap.get().meta().index() > log.snapshot().index()) {
-      // The snapshot was stored but the crash came before its record in the log was durable (it
-      // is written with a later batch): record it now, or the log's older membership would be
-      // taken as current while the state machine starts past the changes that followed it.
-      // The snapshot's entries are committed: the hard state moves up to it if it lagged (a new
-      // term carries no vote).
-      SnapshotMeta meta = snap.get().meta();
-      io.crema.raft.HardState hs = log.hardState();
-      io.crema.raft.HardState fixed =
-          new io.crema.raft.HardState(
-              Math.max(hs.term(), meta.term()),
-              meta.term() > hs.term() ? 0 : hs.vote(),
-              Math.max(hs.commit(), meta.index()));
-      logStore.append(
-          new LogBatch().add(groupId, meta, List.of(), fixed.equals(hs) ? null : fixed));
-      logStore.sync();
-      log = logStore.group(groupId);
+      log = recordStoredSnapshot(groupId, log, snap.get().meta());
     }
     if (snap.isPresent()) {
       try (InputStream in = snap.get().open()) {
@@ -316,6 +307,24 @@ final class HostAgent implements Agent {
     synchronized (views) {
       views.put(groupId, g.view);
     }
+  }
+
+  /**
+   * A snapshot was stored but the crash came before its record in the log was durable (it is
+   * written with a later batch): record it now, or the log's older membership would be taken as
+   * current while the state machine starts past the changes that followed it. The snapshot's
+   * entries are committed: the hard state moves up to it if it lagged (a new term carries no vote).
+   */
+  private LogReader recordStoredSnapshot(long groupId, LogReader log, SnapshotMeta meta) {
+    HardState hs = log.hardState();
+    HardState fixed =
+        new HardState(
+            Math.max(hs.term(), meta.term()),
+            meta.term() > hs.term() ? 0 : hs.vote(),
+            Math.max(hs.commit(), meta.index()));
+    logStore.append(new LogBatch().add(groupId, meta, List.of(), fixed.equals(hs) ? null : fixed));
+    logStore.sync();
+    return logStore.group(groupId);
   }
 
   void stopGroup(long groupId) {
@@ -503,9 +512,13 @@ final class HostAgent implements Agent {
   // -----------------------------------------------------------------------------------------------
   // The Ready cycle
 
+  private Persist slot(long sequence) {
+    return persists[(int) (sequence % persists.length)];
+  }
+
   /** Whether a written batch is durable and waits to be acknowledged (host thread). */
   boolean hasDurableBatch() {
-    return persistHead != persistTail && persists[(int) (persistHead % persists.length)].done;
+    return persistHead != persistTail && slot(persistHead).done;
   }
 
   private int processReadies() {
@@ -513,7 +526,7 @@ final class HostAgent implements Agent {
     if (storeFailure != null || persistTail - persistHead == persists.length) {
       return work; // the log failed, or the disk is this far behind: take nothing new for now
     }
-    Persist p = persists[(int) (persistTail % persists.length)];
+    Persist p = slot(persistTail);
     collectFinishedSnapshots();
     boolean mustSync = false;
     for (Group g : groups.values()) {
@@ -588,7 +601,7 @@ final class HostAgent implements Agent {
   private int acknowledgeDurable() {
     int n = 0;
     while (storeFailure == null && hasDurableBatch()) {
-      Persist p = persists[(int) (persistHead % persists.length)];
+      Persist p = slot(persistHead);
       if (p.error != null) {
         storeFailed(p.error);
         break;

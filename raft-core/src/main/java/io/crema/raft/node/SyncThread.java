@@ -54,17 +54,12 @@ final class SyncThread {
           last = p;
         }
       }
-      Throwable error = null;
       if (last != null) {
-        try {
-          last.task.run();
-        } catch (RuntimeException | Error e) {
-          error = e;
-        }
-      }
-      for (HostAgent.Persist p : taken) {
-        if (p != STOP) {
-          p.finish(error);
+        Throwable error = HostAgent.Persist.run(last.task);
+        for (HostAgent.Persist p : taken) {
+          if (p != STOP) {
+            p.finish(error); // in order: the host acknowledges the oldest first
+          }
         }
       }
       taken.clear();
