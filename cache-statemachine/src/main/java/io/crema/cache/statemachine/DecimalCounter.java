@@ -4,12 +4,10 @@ package io.crema.cache.statemachine;
 final class DecimalCounter {
   private DecimalCounter() {}
 
-  /** Whether b is a canonical decimal signed 64-bit integer ("-0" and leading zeros are not). */
-  static boolean isValid(byte[] b) {
-    return isValid(b, 0, b.length);
-  }
-
-  /** {@link #isValid(byte[])} of {@code b[off, off + len)}. */
+  /**
+   * Whether {@code b[off, off + len)} is a canonical decimal signed 64-bit integer ("-0" and
+   * leading zeros are not).
+   */
   static boolean isValid(byte[] b, int off, int len) {
     if (len == 0 || len > 20) {
       return false;
@@ -32,11 +30,6 @@ final class DecimalCounter {
   }
 
   /** Parses a value for which {@link #isValid} holds. */
-  static long parse(byte[] b) {
-    return parse(b, 0, b.length);
-  }
-
-  /** {@link #parse(byte[])} of {@code b[off, off + len)}. */
   static long parse(byte[] b, int off, int len) {
     boolean negative = b[off] == '-';
     long acc = 0;

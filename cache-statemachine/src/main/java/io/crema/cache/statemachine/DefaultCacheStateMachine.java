@@ -149,14 +149,9 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
    * Writes the command's value under {@code k} (a view of the same command). Key and value go on
    * sharing the command's array, which is never written again, unless it is much larger than the
    * two (a command carrying more than one write), which a stored entry must not keep alive: then
-   * one compact copy of the two. A value already expired at log time {@code now} removes the key.
+   * one compact copy of the two.
    */
   private static void storeValueOf(CacheState s, Key k, CommandReader r, long version, long now) {
-    long expireAtMs = r.expireAtMs;
-    if (expireAtMs != 0 && expireAtMs <= now) {
-      s.remove(k);
-      return;
-    }
     byte[] data = r.data;
     int valueOff = r.valueOff;
     int valueLen = r.valueLen;
@@ -168,16 +163,15 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
       data = packed;
       valueOff = k.length();
     }
-    s.write(k, new StoredValue(data, valueOff, valueLen, version, expireAtMs));
+    store(s, k, new StoredValue(data, valueOff, valueLen, version, r.expireAtMs), now);
   }
 
   /** Writes a value; a value already expired at log time {@code now} removes the key instead. */
-  private static void store(
-      CacheState s, Key k, byte[] value, long version, long expireAtMs, long now) {
-    if (expireAtMs != 0 && expireAtMs <= now) {
+  private static void store(CacheState s, Key k, StoredValue v, long now) {
+    if (v.isExpiredAt(now)) {
       s.remove(k);
     } else {
-      s.write(k.compact(), new StoredValue(value, version, expireAtMs));
+      s.write(k, v);
     }
   }
 
@@ -198,7 +192,11 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
       return CacheResult.Status.OVERFLOW;
     }
     byte[] bytes = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
-    store(s, k, bytes, index, cur != null ? cur.expireAtMs : r.expireAtMs, now);
+    store(
+        s,
+        k.compact(),
+        new StoredValue(bytes, index, cur != null ? cur.expireAtMs : r.expireAtMs),
+        now);
     return new CacheResult.Counter(next);
   }
 
