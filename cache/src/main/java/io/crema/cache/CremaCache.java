@@ -143,10 +143,7 @@ final class CremaCache implements DistributedCache {
     } else {
       // A retry: it gets what is left of the first attempt's deadline, no more, so a write fails
       // within about requestTimeout however many leaders it tried.
-      attempt =
-          node.coordinator()
-              .propose(key, command, java.time.Duration.ofNanos(leftNs))
-              .orTimeout(leftNs, java.util.concurrent.TimeUnit.NANOSECONDS);
+      attempt = node.coordinator().propose(key, command, java.time.Duration.ofNanos(leftNs));
     }
     attempt.whenComplete(
         (r, error) -> {
@@ -159,16 +156,6 @@ final class CremaCache implements DistributedCache {
             return;
           }
           Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-          if (cause instanceof java.util.concurrent.TimeoutException) {
-            result.completeExceptionally(
-                new CacheTimeoutException(
-                    "no outcome within the request timeout of "
-                        + timeoutNs / 1_000_000
-                        + " ms (retried across leaders); the write may or may not have been"
-                        + " applied",
-                    cause));
-            return;
-          }
           long stillLeftNs = timeoutNs - (System.nanoTime() - start);
           if (stillLeftNs > 0
               && state.get() == STARTED

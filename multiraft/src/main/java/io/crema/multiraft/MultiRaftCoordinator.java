@@ -291,9 +291,10 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
   }
 
   /**
-   * As {@link #propose(byte[], byte[])}, but retrying across leaders for at most {@code budget}
-   * instead of the configured request timeout (a caller that retries on its own passes what is left
-   * of its deadline). An attempt already with a leader still ends by that leader's own timeout.
+   * As {@link #propose(byte[], byte[])}, but with {@code budget} instead of the configured request
+   * timeout (a caller that retries on its own passes what is left of its deadline): the future has
+   * its outcome by then, failing with TIMEOUT (may or may not have been applied) if an attempt is
+   * still out.
    *
    * @throws IllegalArgumentException if budget is null, zero or negative
    */

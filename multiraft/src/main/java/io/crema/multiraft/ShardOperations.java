@@ -67,10 +67,17 @@ final class ShardOperations<S extends StateMachine> {
     return write(shard, command, timeoutNs);
   }
 
-  /** A write routed to the shard's leader, retried for at most {@code budgetNs}. */
+  /**
+   * A write routed to the shard's leader, retried for at most {@code budgetNs}. A budget shorter
+   * than the request timeout is also a deadline for the outcome: an attempt waiting at a leader
+   * (whose own timeout is the full one) does not hold it past the budget.
+   */
   CompletableFuture<Object> write(int shard, byte[] command, long budgetNs) {
     Operation<Object> op = new Operation<>(registry.get(shard), command, null, budgetNs);
     op.run();
+    if (budgetNs < timeoutNs && !op.result.isDone()) {
+      CompletableFuture.delayedExecutor(budgetNs, TimeUnit.NANOSECONDS).execute(op::expire);
+    }
     return op.result;
   }
 
@@ -167,6 +174,9 @@ final class ShardOperations<S extends StateMachine> {
     @Override
     @SuppressWarnings("unchecked")
     public void accept(Object value, Throwable error) {
+      if (result.isDone()) {
+        return; // expired: the caller has its outcome
+      }
       if (error == null) {
         succeeded.increment();
         meter.record();
@@ -234,6 +244,21 @@ final class ShardOperations<S extends StateMachine> {
       backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
       redirects = 0;
       later.execute(this::run);
+    }
+
+    /** The deadline passed with an attempt still out: no outcome (it may yet be applied). */
+    void expire() {
+      RaftOperationException e =
+          new RaftOperationException(
+              Reason.TIMEOUT,
+              shard.groupId,
+              0,
+              "no outcome for the write to shard "
+                  + shard.id
+                  + " by its deadline; it may or may not have been applied");
+      if (result.completeExceptionally(e)) {
+        failed.increment();
+      }
     }
 
     private void fail(Throwable t) {
