@@ -6,8 +6,6 @@ import static io.crema.benchmarks.peers.PeerSupport.KEY_BYTES;
 import static io.crema.benchmarks.peers.PeerSupport.SETUP_TIMEOUT_S;
 import static io.crema.benchmarks.peers.PeerSupport.VALUE_BYTES;
 
-import io.crema.benchmarks.BenchSupport;
-import io.crema.benchmarks.InFlightWindow;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
@@ -62,19 +60,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
     value = 1,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
-public class MicroRaftBenchmark {
+public class MicroRaftBenchmark extends PeerBenchmark {
 
   private final List<RaftNode> nodes = new ArrayList<>();
   private final List<DefaultRaftNodeExecutor> executors = new ArrayList<>();
   private final List<KeyValueMachine> machines = new ArrayList<>();
   private RaftNode leader;
-  private final byte[][] keys = new byte[IN_FLIGHT][];
-  private final CompletableFuture<?>[] inFlight = new CompletableFuture<?>[IN_FLIGHT];
-  // What each key was last written with (the first value byte), checked on every node at the end.
-  private final byte[] lastRound = new byte[IN_FLIGHT];
-  private final InFlightWindow window = new InFlightWindow(IN_FLIGHT);
-  private int next;
-  private long issued;
 
   /** A node's address in the in-memory transport. */
   static final class Endpoint implements RaftEndpoint {
@@ -226,27 +217,17 @@ public class MicroRaftBenchmark {
       node.start().get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
     }
     leader = elected.get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
-
-    for (int i = 0; i < IN_FLIGHT; i++) {
-      keys[i] = BenchSupport.key(i);
-    }
-    // One committed put per key before measuring (as ShardThroughputBenchmark does).
-    issueRound();
-    CompletableFuture.allOf(inFlight).get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
+    writeFirstRound();
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    try {
-      window.drain(SETUP_TIMEOUT_S * 1_000);
-      checkReplicated();
-    } finally {
-      close();
-    }
+    finish();
   }
 
   /** Terminates the nodes and waits for their executors to stop. */
-  private void close() throws Exception {
+  @Override
+  void close() throws Exception {
     for (RaftNode node : nodes) {
       node.terminate().get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
     }
@@ -262,7 +243,8 @@ public class MicroRaftBenchmark {
    * Every write was committed, and every node (followers too) applied the last round: replication
    * really happened. Each machine is read on its own node's executor thread.
    */
-  private void checkReplicated() throws Exception {
+  @Override
+  void checkReplicated() throws Exception {
     long commitIndex =
         leader
             .getReport()
@@ -292,12 +274,9 @@ public class MicroRaftBenchmark {
     }
   }
 
-  private void issueRound() {
-    for (int i = 0; i < IN_FLIGHT; i++) {
-      lastRound[i]++;
-      inFlight[i] = leader.replicate(PeerSupport.command(keys[i], lastRound[i]));
-    }
-    issued += IN_FLIGHT;
+  @Override
+  CompletableFuture<?> write(int k) {
+    return leader.replicate(PeerSupport.command(keys[k], lastRound[k]));
   }
 
   /**
@@ -307,14 +286,6 @@ public class MicroRaftBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void putsInFlight() {
-    int k = next;
-    for (int i = 0; i < BATCH; i++) {
-      window.acquire();
-      lastRound[k]++;
-      window.track(leader.replicate(PeerSupport.command(keys[k], lastRound[k])));
-      k = k + 1 == IN_FLIGHT ? 0 : k + 1;
-    }
-    next = k;
-    issued += BATCH;
+    writeBatch();
   }
 }

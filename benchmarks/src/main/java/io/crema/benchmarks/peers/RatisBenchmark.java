@@ -7,7 +7,6 @@ import static io.crema.benchmarks.peers.PeerSupport.SETUP_TIMEOUT_S;
 import static io.crema.benchmarks.peers.PeerSupport.VALUE_BYTES;
 
 import io.crema.benchmarks.BenchSupport;
-import io.crema.benchmarks.InFlightWindow;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -90,7 +89,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
     value = 1,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
-public class RatisBenchmark {
+public class RatisBenchmark extends PeerBenchmark {
 
   /** {@code batch}: fsync per batch of appended entries; {@code unsafeFlush}: not synced. */
   @Param({"batch", "unsafeFlush"})
@@ -112,12 +111,6 @@ public class RatisBenchmark {
   private final List<KeyValueMachine> machines = new ArrayList<>();
   private final List<RaftClient> raftClients = new ArrayList<>();
   private AsyncApi[] async;
-  private final byte[][] keys = new byte[IN_FLIGHT][];
-  private final CompletableFuture<?>[] inFlight = new CompletableFuture<?>[IN_FLIGHT];
-  // What each key was last written with (the first value byte), checked on every node at the end.
-  private final byte[] lastRound = new byte[IN_FLIGHT];
-  private final InFlightWindow window = new InFlightWindow(IN_FLIGHT);
-  private int next;
   private final java.util.concurrent.atomic.AtomicLong lastIndex =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -256,27 +249,17 @@ public class RatisBenchmark {
       async[c] = client.async();
     }
 
-    for (int i = 0; i < IN_FLIGHT; i++) {
-      keys[i] = BenchSupport.key(i);
-    }
-    // One committed put per key before measuring (as ShardThroughputBenchmark does).
-    issueRound();
-    CompletableFuture.allOf(inFlight).get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
-    checkReplies();
+    writeFirstRound();
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    try {
-      window.drain(SETUP_TIMEOUT_S * 1_000);
-      checkReplicated();
-    } finally {
-      close();
-    }
+    finish();
   }
 
   /** Stops the client and the servers and deletes their storage. */
-  private void close() throws IOException {
+  @Override
+  void close() throws IOException {
     try {
       for (RaftClient c : raftClients) {
         c.close();
@@ -289,26 +272,16 @@ public class RatisBenchmark {
     }
   }
 
-  private void issueRound() {
-    for (int i = 0; i < IN_FLIGHT; i++) {
-      lastRound[i]++;
-      inFlight[i] = send(i);
-    }
-  }
-
   /**
    * Writes key {@code k} with its next round; a key always goes through the same client, whose
    * stream is ordered, so its last write is the one applied last.
    */
-  private CompletableFuture<RaftClientReply> send(int k) {
+  @Override
+  CompletableFuture<RaftClientReply> write(int k) {
     byte[] command = PeerSupport.command(keys[k], lastRound[k]);
-    return async[k % async.length].send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command)));
-  }
-
-  private void checkReplies() {
-    for (CompletableFuture<?> f : inFlight) {
-      checkReply((RaftClientReply) f.join());
-    }
+    return async[k % async.length]
+        .send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command)))
+        .thenApply(this::checkReply);
   }
 
   /** A failed reply fails the benchmark; the highest index written is what every server awaits. */
@@ -324,7 +297,8 @@ public class RatisBenchmark {
    * Every server (followers too) applied the log up to the last write, and holds the last round's
    * value for every key: replication really happened.
    */
-  private void checkReplicated() throws Exception {
+  @Override
+  void checkReplicated() throws Exception {
     for (int n = 0; n < machines.size(); n++) {
       machines.get(n).applied(lastIndex.get()).get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
       int stale = machines.get(n).staleKeys(keys, lastRound);
@@ -342,13 +316,6 @@ public class RatisBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void putsInFlight() {
-    int k = next;
-    for (int i = 0; i < BATCH; i++) {
-      window.acquire();
-      lastRound[k]++;
-      window.track(send(k).thenApply(this::checkReply));
-      k = k + 1 == IN_FLIGHT ? 0 : k + 1;
-    }
-    next = k;
+    writeBatch();
   }
 }
