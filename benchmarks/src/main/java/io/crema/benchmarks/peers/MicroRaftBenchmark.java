@@ -169,15 +169,11 @@ public class MicroRaftBenchmark extends PeerBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    try {
-      start();
-    } catch (Exception | Error e) {
-      close();
-      throw e;
-    }
+    startOrClose();
   }
 
-  private void start() throws Exception {
+  @Override
+  void start() throws Exception {
     List<RaftEndpoint> members = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       members.add(new Endpoint("n" + (i + 1)));

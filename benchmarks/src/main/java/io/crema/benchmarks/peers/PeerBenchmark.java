@@ -24,6 +24,9 @@ abstract class PeerBenchmark {
   private int next;
   long issued;
 
+  /** Starts the nodes and waits for a leader (then {@link #writeFirstRound}). */
+  abstract void start() throws Exception;
+
   /** Writes key {@code k} with its round {@code lastRound[k]}; completes once committed. */
   abstract CompletableFuture<?> write(int k);
 
@@ -32,6 +35,16 @@ abstract class PeerBenchmark {
 
   /** Stops the nodes and frees what they hold. */
   abstract void close() throws Exception;
+
+  /** Starts; on failure closes what was started, then rethrows. */
+  void startOrClose() throws Exception {
+    try {
+      start();
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
+  }
 
   /** After the nodes are up: one committed write per key (as ShardThroughputBenchmark does). */
   void writeFirstRound() throws Exception {

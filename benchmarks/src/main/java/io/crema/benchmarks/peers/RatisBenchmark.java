@@ -182,15 +182,11 @@ public class RatisBenchmark extends PeerBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    try {
-      start();
-    } catch (Exception | Error e) {
-      close();
-      throw e;
-    }
+    startOrClose();
   }
 
-  private void start() throws Exception {
+  @Override
+  void start() throws Exception {
     SupportedRpcType type = SupportedRpcType.valueOfIgnoreCase(rpc);
     dir = Files.createTempDirectory("crema-peers-ratis");
     int[] ports = io.crema.cache.examples.LoopbackPorts.freeTcp(3);
