@@ -1,10 +1,7 @@
 package io.crema.cache.statemachine;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
@@ -13,31 +10,23 @@ import org.agrona.collections.Long2ObjectHashMap;
  * above a floor; requests at or below the floor are stale. Clients are kept in least-recently-
  * applied order and the oldest is dropped beyond {@code maxClients}. Every change is a function of
  * the applied log only, so all replicas hold the same table. Used on the apply thread only.
+ *
+ * <p>Every applied request looks its client up, so the layout is chosen for few cache misses: the
+ * recency order is a list threaded through the sessions themselves (no map entry, no boxed id), and
+ * a session keeps its first remembered result in fields (a client with one request in flight, which
+ * acknowledges all before it, never touches an array).
  */
 final class DedupTable {
   private final int maxClients;
   private final int window;
-  private final LinkedHashMap<Long, Session> sessions;
-  // The same sessions by primitive id: finding a client's session (once per applied request) boxes
-  // nothing; the linked map is then touched with the session's own boxed id to keep the order.
   private final Long2ObjectHashMap<Session> byId = new Long2ObjectHashMap<>();
+  private Session eldest;
+  private Session newest;
   private long droppedSessions;
 
   DedupTable(int maxClients, int window) {
     this.maxClients = maxClients;
     this.window = window;
-    this.sessions =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<Long, Session> eldest) {
-            if (size() > DedupTable.this.maxClients) {
-              droppedSessions++;
-              byId.remove(eldest.getKey().longValue());
-              return true;
-            }
-            return false;
-          }
-        };
   }
 
   /** The client's session (created if new, made most recent), with its floor raised to acked. */
@@ -46,15 +35,16 @@ final class DedupTable {
     if (s == null) {
       s = new Session(clientId, 0, window);
       add(s);
-    } else {
-      sessions.get(s.key); // access order: now the most recently used
+    } else if (s != newest) {
+      unlink(s);
+      link(s);
     }
     s.ack(ackedSeq);
     return s;
   }
 
   int size() {
-    return sessions.size();
+    return byId.size();
   }
 
   /** Sessions dropped because the table was full (each loses its duplicate protection). */
@@ -71,14 +61,18 @@ final class DedupTable {
   }
 
   /** Sessions, least recently used first (the order a restore must re-insert them in). */
-  Collection<Session> sessionsInOrder() {
-    return sessions.values();
+  List<Session> sessionsInOrder() {
+    List<Session> out = new ArrayList<>(byId.size());
+    for (Session s = eldest; s != null; s = s.newer) {
+      out.add(s);
+    }
+    return out;
   }
 
   /** A deep copy, for a snapshot taken while apply continues. */
   List<Session> copySessions() {
-    List<Session> copy = new ArrayList<>(sessions.size());
-    for (Session s : sessions.values()) {
+    List<Session> copy = new ArrayList<>(byId.size());
+    for (Session s = eldest; s != null; s = s.newer) {
       copy.add(s.copy());
     }
     return copy;
@@ -86,40 +80,106 @@ final class DedupTable {
 
   /** Appends a restored session as the most recently used. */
   void restore(Session s) {
-    Session old = byId.get(s.clientId);
+    Session old = byId.remove(s.clientId);
     if (old != null) {
-      sessions.remove(old.key);
+      unlink(old);
     }
     add(s);
   }
 
   private void add(Session s) {
     byId.put(s.clientId, s);
-    sessions.put(s.key, s);
+    link(s);
+    if (byId.size() > maxClients) {
+      Session drop = eldest;
+      unlink(drop);
+      byId.remove(drop.clientId);
+      droppedSessions++;
+    }
   }
 
-  /** One client's remembered results. */
+  private void link(Session s) {
+    s.older = newest;
+    s.newer = null;
+    if (newest == null) {
+      eldest = s;
+    } else {
+      newest.newer = s;
+    }
+    newest = s;
+  }
+
+  private void unlink(Session s) {
+    if (s.older == null) {
+      eldest = s.newer;
+    } else {
+      s.older.newer = s.newer;
+    }
+    if (s.newer == null) {
+      newest = s.older;
+    } else {
+      s.newer.older = s.older;
+    }
+    s.older = null;
+    s.newer = null;
+  }
+
+  /**
+   * One client's remembered results, in the order they were recorded: result 0 in fields, the rest
+   * (only when a client has more than one request unacknowledged) in arrays made on first use.
+   */
   static final class Session {
     final long clientId;
-    final Long key;
     long floor;
-    final long[] seqs;
-    final CacheResult[] results;
-    int size;
+    private final int window;
+    private int size;
+    private long seq0;
+    private CacheResult result0;
+    private long[] moreSeqs;
+    private CacheResult[] moreResults;
+    private Session older;
+    private Session newer;
 
     Session(long clientId, long floor, int window) {
       this.clientId = clientId;
-      this.key = clientId;
       this.floor = floor;
-      this.seqs = new long[window];
-      this.results = new CacheResult[window];
+      this.window = window;
+    }
+
+    /** How many results are remembered. */
+    int size() {
+      return size;
+    }
+
+    /** The sequence number of remembered result {@code i} (0 = the earliest recorded). */
+    long seqAt(int i) {
+      return i == 0 ? seq0 : moreSeqs[i - 1];
+    }
+
+    /** Remembered result {@code i}. */
+    CacheResult resultAt(int i) {
+      return i == 0 ? result0 : moreResults[i - 1];
+    }
+
+    private void set(int i, long seq, CacheResult result) {
+      if (i == 0) {
+        seq0 = seq;
+        result0 = result;
+      } else {
+        if (moreSeqs == null) {
+          moreSeqs = new long[window - 1];
+          moreResults = new CacheResult[window - 1];
+        }
+        moreSeqs[i - 1] = seq;
+        moreResults[i - 1] = result;
+      }
     }
 
     /** The remembered result of {@code seq}, or null. */
     CacheResult find(long seq) {
       for (int i = 0; i < size; i++) {
-        if (seqs[i] == seq) {
-          return results[i];
+        if (seqAt(i) == seq) {
+          return resultAt(i);
         }
       }
       return null;
@@ -134,40 +194,41 @@ final class DedupTable {
 
     /** Records a result; when the window is full the lowest is forgotten and becomes the floor. */
     void record(long seq, CacheResult result) {
-      if (size == seqs.length) {
-        int min = 0;
+      if (size == window) {
+        long min = seqAt(0);
         for (int i = 1; i < size; i++) {
-          if (seqs[i] < seqs[min]) {
-            min = i;
-          }
+          min = Math.min(min, seqAt(i));
         }
-        floor = Math.max(floor, seqs[min]);
+        floor = Math.max(floor, min);
         compact();
       }
-      seqs[size] = seq;
-      results[size] = result;
+      set(size, seq, result);
       size++;
     }
 
+    /** Forgets the results at or below the floor, keeping the others in their order. */
     private void compact() {
       int n = 0;
       for (int i = 0; i < size; i++) {
-        if (seqs[i] > floor) {
-          seqs[n] = seqs[i];
-          results[n] = results[i];
+        long seq = seqAt(i);
+        if (seq > floor) {
+          if (n != i) {
+            set(n, seq, resultAt(i));
+          }
           n++;
         }
       }
       for (int i = n; i < size; i++) {
-        results[i] = null;
+        set(i, 0, null);
       }
       size = n;
     }
 
     Session copy() {
-      Session c = new Session(clientId, floor, seqs.length);
-      System.arraycopy(seqs, 0, c.seqs, 0, size);
-      System.arraycopy(results, 0, c.results, 0, size);
+      Session c = new Session(clientId, floor, window);
+      for (int i = 0; i < size; i++) {
+        c.set(i, seqAt(i), resultAt(i));
+      }
       c.size = size;
       return c;
     }

@@ -82,10 +82,10 @@ final class StateCodec {
     for (DedupTable.Session ses : sessions) {
       s.writeLong(ses.clientId);
       s.writeLong(ses.floor);
-      s.writeInt(ses.size);
-      for (int i = 0; i < ses.size; i++) {
-        s.writeLong(ses.seqs[i]);
-        writeResult(s, ses.results[i]);
+      s.writeInt(ses.size());
+      for (int i = 0; i < ses.size(); i++) {
+        s.writeLong(ses.seqAt(i));
+        writeResult(s, ses.resultAt(i));
       }
     }
     return new Writer(s);

@@ -67,4 +67,59 @@ class DedupTableTest {
     }
     assertEquals(dropped[0], t.droppedSessions(), "seed " + seed);
   }
+
+  /**
+   * Random acks and records against a list model of one session (results above the floor in the
+   * order recorded; a full window forgets its lowest): same floor, same results, same order, for
+   * windows of 1 (fields only), 2 and 5 (fields and arrays).
+   */
+  @Test
+  void sessionResultsMatchAListModel() {
+    long seed = 7;
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int window : new int[] {1, 2, 5}) {
+      DedupTable.Session s = new DedupTable.Session(9, 0, window);
+      List<long[]> model = new ArrayList<>(); // {seq, result id}
+      long floor = 0;
+      CacheResult[] results = new CacheResult[64];
+      for (int i = 0; i < results.length; i++) {
+        results[i] = new CacheResult.Conflict(i);
+      }
+      for (int step = 0; step < 20_000; step++) {
+        String where = "seed " + seed + " window " + window + " step " + step;
+        long seq = floor + 1 + random.nextInt(8);
+        if (random.nextInt(4) == 0) {
+          long acked = floor + random.nextInt(4);
+          s.ack(acked);
+          if (acked > floor) {
+            floor = acked;
+            long f = floor;
+            model.removeIf(r -> r[0] <= f);
+          }
+        } else if (s.find(seq) == null) {
+          int result = random.nextInt(results.length);
+          s.record(seq, results[result]);
+          if (model.size() == window) {
+            long min = model.stream().mapToLong(r -> r[0]).min().getAsLong();
+            floor = Math.max(floor, min);
+            long f = floor;
+            model.removeIf(r -> r[0] <= f);
+          }
+          model.add(new long[] {seq, result});
+        }
+        assertEquals(floor, s.floor, where);
+        assertEquals(model.size(), s.size(), where);
+        for (int i = 0; i < model.size(); i++) {
+          assertEquals(model.get(i)[0], s.seqAt(i), where);
+          assertSame(results[(int) model.get(i)[1]], s.resultAt(i), where);
+          assertSame(results[(int) model.get(i)[1]], s.find(model.get(i)[0]), where);
+        }
+        DedupTable.Session copy = s.copy();
+        assertEquals(s.size(), copy.size(), where);
+        for (int i = 0; i < s.size(); i++) {
+          assertEquals(s.seqAt(i), copy.seqAt(i), where);
+        }
+      }
+    }
+  }
 }

@@ -50,8 +50,8 @@ final class Replicas {
     for (DedupTable.Session ses :
         ((DefaultCacheStateMachine) sm).currentState().dedup.sessionsInOrder()) {
       StringBuilder b = new StringBuilder().append(ses.clientId).append(">").append(ses.floor);
-      for (int i = 0; i < ses.size; i++) {
-        b.append(' ').append(ses.seqs[i]).append('=').append(ses.results[i]);
+      for (int i = 0; i < ses.size(); i++) {
+        b.append(' ').append(ses.seqAt(i)).append('=').append(ses.resultAt(i));
       }
       out.add(b.toString());
     }
