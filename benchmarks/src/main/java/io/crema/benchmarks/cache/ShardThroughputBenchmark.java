@@ -110,6 +110,8 @@ public class ShardThroughputBenchmark extends ChronicleBenchmark {
   public static class Allocation {
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     public long leaderAllocBytes;
     public long clusterAllocBytes;
@@ -121,6 +123,8 @@ public class ShardThroughputBenchmark extends ChronicleBenchmark {
     private long measuredOps;
     private long measuredLeaderBytes;
     private long measuredClusterBytes;
+    private long cpuStartNs;
+    private long measuredCpuNs;
 
     @Setup(Level.Iteration)
     public void start(ShardThroughputBenchmark b, IterationParams iteration) {
@@ -134,6 +138,7 @@ public class ShardThroughputBenchmark extends ChronicleBenchmark {
       leaderAllocBytes = 0;
       clusterAllocBytes = 0;
       measuring = iteration.getType() == IterationType.MEASUREMENT;
+      cpuStartNs = PROCESS.getProcessCpuTime();
     }
 
     void record(int n) {
@@ -153,6 +158,7 @@ public class ShardThroughputBenchmark extends ChronicleBenchmark {
         measuredOps += ops;
         measuredLeaderBytes += leaderAllocBytes;
         measuredClusterBytes += clusterAllocBytes;
+        measuredCpuNs += PROCESS.getProcessCpuTime() - cpuStartNs;
       }
     }
 
@@ -160,10 +166,12 @@ public class ShardThroughputBenchmark extends ChronicleBenchmark {
     public void report() {
       if (measuredOps > 0) {
         System.out.printf(
-            "%nevent-loop allocation per put: leader %.1f B, all three nodes %.1f B (%d puts)%n",
+            "%nevent-loop allocation per put: leader %.1f B, all three nodes %.1f B (%d puts)%n"
+                + "CPU time per put, every thread of the JVM: %.2f us%n",
             (double) measuredLeaderBytes / measuredOps,
             (double) measuredClusterBytes / measuredOps,
-            measuredOps);
+            measuredOps,
+            measuredCpuNs / 1000.0 / measuredOps);
       }
     }
   }
