@@ -29,6 +29,9 @@ public final class CacheConfig {
   /** Default request timeout. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
+  /** Default largest datagram to a peer: Aeron's default MTU. */
+  public static final int DEFAULT_TRANSPORT_MTU = 1408;
+
   /** Default longest park of an idle event loop (host and embedded media driver). */
   public static final Duration DEFAULT_IDLE_MAX_PARK = Duration.ofMillis(1);
 
@@ -58,6 +61,7 @@ public final class CacheConfig {
   private final int shards;
   private final String aeronDirectory;
   private final int termLengthBytes;
+  private final int transportMtu;
   private final Duration requestTimeout;
   private final Duration idleMaxPark;
   private final int maxKeyBytes;
@@ -84,6 +88,7 @@ public final class CacheConfig {
     this.shards = b.shards;
     this.aeronDirectory = b.aeronDirectory;
     this.termLengthBytes = b.termLengthBytes;
+    this.transportMtu = b.transportMtu;
     this.requestTimeout = b.requestTimeout;
     this.idleMaxPark = b.idleMaxPark;
     this.maxKeyBytes = b.maxKeyBytes;
@@ -184,6 +189,10 @@ public final class CacheConfig {
     return termLengthBytes;
   }
 
+  public int transportMtu() {
+    return transportMtu;
+  }
+
   public Duration requestTimeout() {
     return requestTimeout;
   }
@@ -223,6 +232,7 @@ public final class CacheConfig {
     private int shards = 1;
     private String aeronDirectory;
     private int termLengthBytes = 16 << 20;
+    private int transportMtu = DEFAULT_TRANSPORT_MTU;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration idleMaxPark = DEFAULT_IDLE_MAX_PARK;
     private int maxKeyBytes = 64 * 1024;
@@ -441,6 +451,24 @@ public final class CacheConfig {
       return this;
     }
 
+    /**
+     * Largest UDP datagram the node sends to its peers, in bytes (a multiple of 32 in [1408,
+     * 65504], at most an eighth of the term length): messages to one peer are batched into
+     * datagrams of up to this size. Default {@value #DEFAULT_TRANSPORT_MTU}, Aeron's default, which
+     * fits an Ethernet frame. Larger datagrams mean fewer datagrams and system calls per message
+     * (see benchmarks/README.md); use them only where the path carries them whole: loopback (MTU
+     * 65536) or a network with jumbo frames. Otherwise IP fragments them and the loss of one
+     * fragment loses the whole datagram.
+     */
+    public Builder transportMtu(int v) {
+      once("transportMtu");
+      if (v < DEFAULT_TRANSPORT_MTU || v > 65504 || v % 32 != 0) {
+        throw bad("transportMtu", v, "must be a multiple of 32 in [1408, 65504]");
+      }
+      transportMtu = v;
+      return this;
+    }
+
     /** How long an operation may take before it fails with a timeout. Default 5 s. */
     public Builder requestTimeout(Duration v) {
       once("requestTimeout");
@@ -506,6 +534,12 @@ public final class CacheConfig {
         throw bad("leaseReads", true, "requires checkQuorum(true)");
       }
       long maxMessage = termLengthBytes / 8;
+      if (transportMtu > maxMessage) {
+        throw bad(
+            "transportMtu",
+            transportMtu,
+            "must be at most an eighth of termLengthBytes (" + maxMessage + " bytes)");
+      }
       if ((long) maxKeyBytes + maxValueBytes + 4096 > maxMessage) {
         throw bad(
             "termLengthBytes",

@@ -83,7 +83,8 @@ final class CacheNode implements AutoCloseable {
               .nodeId(config.nodeId())
               .clusterId(config.clusterId())
               .aeronDirectoryName(aeronDir)
-              .termLength(config.termLengthBytes());
+              .termLength(config.termLengthBytes())
+              .mtu(config.transportMtu());
       for (Map.Entry<Long, String> m : config.members().entrySet()) {
         tb.endpoint(m.getKey(), m.getValue());
       }

@@ -31,6 +31,8 @@ class CacheConfigTest {
     assertEquals(CacheConfig.DEFAULT_IDLE_MAX_PARK, c.idleMaxPark());
     assertEquals(CacheConfig.DEFAULT_REQUEST_TIMEOUT, c.requestTimeout());
     assertEquals(1, c.shards());
+    assertEquals(CacheConfig.DEFAULT_TRANSPORT_MTU, c.transportMtu());
+    assertEquals(8192, CacheConfig.builder().transportMtu(8192).build().transportMtu());
   }
 
   @Test
@@ -47,6 +49,13 @@ class CacheConfigTest {
     refused(b -> b.electionTick(3).heartbeatTick(3), "electionTick", "greater than heartbeatTick");
     refused(b -> b.leaseReads(true).checkQuorum(false), "leaseReads", "checkQuorum");
     refused(b -> b.shards(0), "shards");
+    refused(b -> b.transportMtu(1024), "CacheConfig.transportMtu = 1024", "[1408, 65504]");
+    refused(b -> b.transportMtu(8200), "transportMtu = 8200", "multiple of 32");
+    refused(b -> b.transportMtu(65536), "transportMtu = 65536", "[1408, 65504]");
+    refused(
+        b -> b.termLengthBytes(64 << 10).transportMtu(16384),
+        "transportMtu = 16384",
+        "an eighth of termLengthBytes (8192 bytes)");
   }
 
   @Test

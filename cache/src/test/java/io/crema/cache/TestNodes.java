@@ -43,6 +43,11 @@ final class TestNodes implements AutoCloseable {
             .tickIntervalMs(10)
             .electionTick(20)
             .requestTimeout(requestTimeout);
+    if (i == 1) {
+      // Node 2 sends loopback-sized datagrams, the others Aeron's default: both sizes, and a
+      // cluster that mixes them, are exercised by every test.
+      b.transportMtu(8192);
+    }
     for (int j = 0; j < ports.length; j++) {
       if (j != i) {
         b.seedNode(j + 1, "127.0.0.1:" + ports[j]);

@@ -256,7 +256,7 @@ public final class SuitePlan {
     s.add(new Spec("host.HostThroughputBenchmark").warmup(3, 1).measurement(3, 1).setup(2));
     s.add(
         new Spec("transport.AeronTransportBenchmark")
-            .param("mtu", "1408")
+            .param("mtu", "8192")
             .param("driverMaxParkUs", "1000")
             .warmup(3, 1)
             .measurement(3, 1)

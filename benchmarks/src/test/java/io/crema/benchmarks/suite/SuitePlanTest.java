@@ -69,7 +69,7 @@ class SuitePlanTest {
     assertEquals(2, selected.size()); // append and heartbeatRoundTrip
     Options o = Suite.options(aeron, selected);
     Collection<String> mtu = o.getParameter("mtu").get();
-    assertEquals(List.of("1408"), List.copyOf(mtu));
+    assertEquals(List.of("8192"), List.copyOf(mtu));
     assertEquals(2, aeron.trials(selected)); // one parameter combination per method
     assertEquals(2, o.getIncludes().size());
   }
