@@ -20,6 +20,7 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
   private final LongSupplier wallClockMs;
   private final CacheState.Counters counters = new CacheState.Counters();
   private final CommandReader reader = new CommandReader();
+  private final Key keyProbe = Key.probe();
   private final CommandReader.EvictCursor evictCursor = new CommandReader.EvictCursor();
   private final EvictionPlanner planner;
   private final CacheCommands validator;
@@ -88,7 +89,7 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
     long now = s.logTimeMs;
     switch (r.op) {
       case OP_PUT:
-        storeValueOf(s, key(r), r, index, now);
+        put(s, r, index, now);
         return CacheResult.Status.OK;
       case OP_PUT_IF_ABSENT:
         {
@@ -164,6 +165,33 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
       valueOff = k.length();
     }
     store(s, k, new StoredValue(data, valueOff, valueLen, version, r.expireAtMs), now);
+  }
+
+  /**
+   * A plain PUT. Overwriting a live key makes no key object: the key is found with the reusable
+   * probe and the cache keeps the key it holds (an overwrite is the common write; a new key object
+   * per write was the largest allocation left on the apply path). A new key, or any key while a
+   * snapshot is capturing pre-images, takes the general path.
+   */
+  private void put(CacheState s, CommandReader r, long version, long now) {
+    Key probe = keyProbe.aim(r.data, r.keyOff, r.keyLen);
+    if (!s.canOverwrite(probe)) {
+      storeValueOf(s, key(r), r, version, now);
+      return;
+    }
+    byte[] data = r.data;
+    int valueOff = r.valueOff;
+    int valueLen = r.valueLen;
+    if (data.length - valueLen > Key.MAX_SHARED_SLACK) {
+      data = java.util.Arrays.copyOfRange(data, valueOff, valueOff + valueLen);
+      valueOff = 0;
+    }
+    StoredValue v = new StoredValue(data, valueOff, valueLen, version, r.expireAtMs);
+    if (v.isExpiredAt(now)) {
+      s.remove(probe);
+    } else {
+      s.overwrite(probe, v);
+    }
   }
 
   /** Writes a value; a value already expired at log time {@code now} removes the key instead. */

@@ -7,12 +7,20 @@ import java.util.Arrays;
  * Keys read from log entries are views of the entry's command ({@link #view}), so applying a write
  * copies no key bytes: a log entry's data is immutable once proposed (the transport, the WAL and
  * the client API all hand over arrays of their own).
+ *
+ * <p>One kind of key is not immutable: a {@link #probe()}, which the apply thread re-aims at each
+ * command's key to look it up without making a key object. A probe must never be stored (only
+ * looked up with, or passed to a write that replaces the value of a key already present, where the
+ * cache keeps its own key object).
  */
 final class Key {
-  private final byte[] array;
-  private final int off;
-  private final int len;
-  private final int hash;
+  private static final byte[] NONE = new byte[0];
+
+  private byte[] array;
+  private int off;
+  private int len;
+  private int hash;
+  private final boolean probe;
 
   /** Takes ownership of {@code bytes} (callers pass a private copy). */
   Key(byte[] bytes) {
@@ -20,6 +28,24 @@ final class Key {
   }
 
   private Key(byte[] array, int off, int len) {
+    this.probe = false;
+    set(array, off, len);
+  }
+
+  private Key(byte[] array, int off, int len, int hash) {
+    this.array = array;
+    this.off = off;
+    this.len = len;
+    this.hash = hash;
+    this.probe = false;
+  }
+
+  private Key() {
+    this.probe = true;
+    set(NONE, 0, 0);
+  }
+
+  private void set(byte[] array, int off, int len) {
     this.array = array;
     this.off = off;
     this.len = len;
@@ -30,11 +56,22 @@ final class Key {
     this.hash = mix(h);
   }
 
-  private Key(byte[] array, int off, int len, int hash) {
-    this.array = array;
-    this.off = off;
-    this.len = len;
-    this.hash = hash;
+  /** A reusable lookup key for one thread; see the class comment. */
+  static Key probe() {
+    return new Key();
+  }
+
+  boolean isProbe() {
+    return probe;
+  }
+
+  /** Re-aims this probe at {@code src[off, off + len)} and returns it. */
+  Key aim(byte[] src, int off, int len) {
+    if (!probe) {
+      throw new IllegalStateException("only a probe key can be re-aimed");
+    }
+    set(src, off, len);
+    return this;
   }
 
   /** The same key backed by {@code array} from {@code off}, which holds the same bytes. */

@@ -38,6 +38,48 @@ class CacheStateMachineTest {
     assertEquals(NOW, sm.logTimeMs());
   }
 
+  private Key storedKey(byte[] key) {
+    Key wanted = Key.copyOf(key, 0, key.length);
+    for (Key k : ((DefaultCacheStateMachine) sm).currentState().map.keySet()) {
+      if (k.equals(wanted)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An overwrite finds the key with the apply thread's probe: the cache keeps the key object it
+   * holds and never stores the probe, whether the command is small (value kept as a view) or much
+   * larger than its value (value copied), and a put already expired when applied removes the key.
+   */
+  @Test
+  void anOverwriteKeepsTheStoredKeyAndNeverStoresTheProbe() {
+    apply(cmd.put(bytes("a"), bytes("1"), 0, NOW, null));
+    Key stored = storedKey(bytes("a"));
+    apply(cmd.put(bytes("a"), bytes("2"), 0, NOW, null));
+    assertSame(stored, storedKey(bytes("a")), "the cache keeps its own key object");
+    assertArrayEquals(bytes("2"), sm.get(bytes("a")));
+    assertEquals(2, sm.getVersioned(bytes("a")).version());
+
+    byte[] longKey = new byte[200];
+    java.util.Arrays.fill(longKey, (byte) 7);
+    apply(cmd.put(longKey, bytes("x"), 0, NOW, null));
+    Key storedLong = storedKey(longKey);
+    apply(
+        cmd.put(
+            longKey, bytes("y"), 0, NOW, null)); // value copied out of the 200-byte key's command
+    assertSame(storedLong, storedKey(longKey));
+    assertArrayEquals(bytes("y"), sm.get(longKey));
+
+    apply(cmd.put(bytes("a"), bytes("3"), 1_000, NOW - 10_000, null)); // its TTL ran out already
+    assertNull(sm.get(bytes("a")));
+    assertNull(storedKey(bytes("a")));
+    apply(cmd.put(bytes("a"), bytes("4"), 0, NOW, null)); // a new key again
+    assertArrayEquals(bytes("4"), sm.get(bytes("a")));
+    assertEquals(2, Replicas.contents(sm).size()); // and no stored key is the probe
+  }
+
   @Test
   void emptyEntriesAreNoOpsWithNullResult() {
     Object[] results = new Object[2];

@@ -34,6 +34,9 @@ final class Replicas {
     Map<String, String> out = new TreeMap<>();
     HexFormat hex = HexFormat.of();
     for (Map.Entry<Key, StoredValue> e : s.map.entrySet()) {
+      if (e.getKey().isProbe()) {
+        throw new AssertionError("the apply thread's reusable probe key was stored in the cache");
+      }
       StoredValue v = e.getValue();
       if (!v.isExpiredAt(s.logTimeMs)) {
         out.put(
