@@ -89,7 +89,10 @@ final class GroupLog implements LogReader {
               + (last + 1)
               + ")");
     }
-    List<Entry> out = new ArrayList<>((int) Math.min(hi - lo, 1024));
+    // Sized for the whole range (within what the byte budget can hold): growing the list as it
+    // fills copied its array several times per batch of committed entries.
+    long fit = maxBytes / Entry.OVERHEAD_BYTES + 1;
+    List<Entry> out = new ArrayList<>((int) Math.min(Math.min(hi - lo, fit), 1 << 16));
     long bytes = 0;
     long i = lo;
     while (i < hi) {

@@ -254,9 +254,10 @@ final class RaftLog {
       }
       out.add(e);
     }
-    return List.copyOf(out);
+    return java.util.Collections.unmodifiableList(out);
   }
 
+  /** The longest prefix of a slice of the unstable log within maxBytes (at least one entry). */
   private static List<Entry> limit(List<Entry> view, long maxBytes) {
     long used = 0;
     int n = 0;
@@ -267,7 +268,7 @@ final class RaftLog {
       }
       n++;
     }
-    return List.copyOf(view.subList(0, n));
+    return n == view.size() ? view : view.subList(0, n);
   }
 
   /** The snapshot to send a peer that needs compacted entries. */

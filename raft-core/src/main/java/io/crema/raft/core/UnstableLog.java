@@ -2,7 +2,6 @@ package io.crema.raft.core;
 
 import io.crema.raft.Entry;
 import io.crema.raft.SnapshotMeta;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,9 +10,17 @@ import java.util.List;
  * and {@code offsetInProgress} are being persisted.
  */
 final class UnstableLog {
+  private static final int MIN_CAPACITY = 64;
+
   private SnapshotMeta snapshot;
   private boolean snapshotInProgress;
-  private final ArrayList<Entry> entries = new ArrayList<>();
+  // Entries [offset, offset + size) are buf[head, head + size). A slot of buf is written once and
+  // never again: entries are handed out (nextEntries, slice) as views, not copies, and stay valid.
+  // Dropping durable entries moves head on; a truncation, or an append that does not fit, moves the
+  // live entries to a new array. So head + size only grows while buf is the same array.
+  private Entry[] buf = new Entry[MIN_CAPACITY];
+  private int head;
+  private int size;
   private long offset;
   private long offsetInProgress;
 
@@ -41,8 +48,8 @@ final class UnstableLog {
 
   /** Last index held here, or -1. */
   long maybeLastIndex() {
-    if (!entries.isEmpty()) {
-      return offset + entries.size() - 1;
+    if (size > 0) {
+      return offset + size - 1;
     }
     return snapshot != null ? snapshot.index() : -1;
   }
@@ -56,16 +63,16 @@ final class UnstableLog {
     if (last < 0 || index > last) {
       return -1;
     }
-    return entries.get((int) (index - offset)).term();
+    return buf[head + (int) (index - offset)].term();
   }
 
-  /** Entries not yet handed to the host. */
+  /** Entries not yet handed to the host (a view that stays valid). */
   List<Entry> nextEntries() {
     int from = (int) (offsetInProgress - offset);
-    if (from >= entries.size()) {
+    if (from >= size) {
       return List.of();
     }
-    return List.copyOf(entries.subList(from, entries.size()));
+    return new EntrySlice(buf, head + from, head + size);
   }
 
   /** The snapshot if not yet handed to the host. */
@@ -74,13 +81,13 @@ final class UnstableLog {
   }
 
   boolean hasNextEntries() {
-    return offsetInProgress - offset < entries.size();
+    return offsetInProgress - offset < size;
   }
 
   /** Marks everything held here as handed to the host. */
   void acceptInProgress() {
-    if (!entries.isEmpty()) {
-      offsetInProgress = offset + entries.size();
+    if (size > 0) {
+      offsetInProgress = offset + size;
     }
     if (snapshot != null) {
       snapshotInProgress = true;
@@ -95,7 +102,8 @@ final class UnstableLog {
       return;
     }
     int n = (int) (index + 1 - offset);
-    entries.subList(0, n).clear();
+    head += n;
+    size -= n;
     offset = index + 1;
     offsetInProgress = Math.max(offsetInProgress, offset);
   }
@@ -110,7 +118,8 @@ final class UnstableLog {
 
   /** Replaces everything with an incoming snapshot. */
   void restore(SnapshotMeta meta) {
-    entries.clear();
+    head += size;
+    size = 0;
     offset = meta.index() + 1;
     offsetInProgress = offset;
     snapshot = meta;
@@ -120,36 +129,49 @@ final class UnstableLog {
   /** Appends, truncating any held entries from the first new index on. */
   void truncateAndAppend(List<Entry> es) {
     long from = es.get(0).index();
-    long end = offset + entries.size();
+    long end = offset + size;
     if (from == end) {
-      addAll(es);
+      append(es);
     } else if (from <= offset) {
       // Replaces all we hold (and possibly part of the stable log: the storage append overwrites).
-      entries.clear();
-      addAll(es);
+      moveTo(0, es.size());
+      append(es);
       offset = from;
       offsetInProgress = offset;
     } else {
-      entries.subList((int) (from - offset), entries.size()).clear();
-      addAll(es);
+      // Keeps [offset, from): the slots after it may be in slices handed out, so a new array.
+      moveTo((int) (from - offset), es.size());
+      append(es);
       offsetInProgress = Math.min(offsetInProgress, from);
     }
   }
 
-  /** ArrayList.addAll copies the source into a new array first: add one by one instead. */
-  private void addAll(List<Entry> es) {
-    if (!(es instanceof java.util.RandomAccess)) {
-      entries.addAll(es);
-      return;
+  private void append(List<Entry> es) {
+    int n = es.size();
+    if (head + size + n > buf.length) {
+      moveTo(size, n);
     }
-    entries.ensureCapacity(entries.size() + es.size());
-    for (int i = 0; i < es.size(); i++) {
-      entries.add(es.get(i));
+    int at = head + size;
+    for (int i = 0; i < n; i++) {
+      buf[at + i] = es.get(i);
     }
+    size += n;
   }
 
-  /** Entries [lo, hi) held here; lo >= offset. */
+  /**
+   * Moves the first {@code keep} live entries to the start of a new array with room for {@code
+   * more} after them (the old array stays as it is for the slices that view it).
+   */
+  private void moveTo(int keep, int more) {
+    Entry[] next = new Entry[Math.max(MIN_CAPACITY, 4 * (keep + more))];
+    System.arraycopy(buf, head, next, 0, keep);
+    buf = next;
+    head = 0;
+    size = keep;
+  }
+
+  /** Entries [lo, hi) held here; lo >= offset (a view that stays valid). */
   List<Entry> slice(long lo, long hi) {
-    return entries.subList((int) (lo - offset), (int) (hi - offset));
+    return new EntrySlice(buf, head + (int) (lo - offset), head + (int) (hi - offset));
   }
 }
