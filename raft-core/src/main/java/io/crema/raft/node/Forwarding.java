@@ -11,9 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -105,6 +103,8 @@ final class Forwarding {
 
   private static final int MAX_UNSENT_RESPONSES = 1 << 16;
   private long nextId = 1;
+  // No request with a smaller id is waiting.
+  private long oldestWaiting = 1;
 
   Forwarding(
       long nodeId, Transport transport, ResultCodec codec, long timeoutNs, long maxBatchBytes) {
@@ -283,13 +283,19 @@ final class Forwarding {
     }
   }
 
-  /** Fails requests that were not answered in time (their outcome is unknown). */
+  /**
+   * Fails requests that were not answered in time (their outcome is unknown). Request ids are given
+   * in the order requests start, so only the oldest are looked at: from the oldest id that may
+   * still wait up to the first that has not timed out (each id is passed over once).
+   */
   void expire(long nowNs) {
-    Iterator<Map.Entry<Long, Waiting>> it = waiting.entrySet().iterator();
-    while (it.hasNext()) {
-      Waiting w = it.next().getValue();
-      if (nowNs - w.startNs() > timeoutNs) {
-        it.remove();
+    while (oldestWaiting < nextId) {
+      Waiting w = waiting.get(oldestWaiting);
+      if (w != null) {
+        if (nowNs - w.startNs() <= timeoutNs) {
+          return;
+        }
+        waiting.remove(oldestWaiting);
         w.future()
             .completeExceptionally(
                 new RaftOperationException(
@@ -302,6 +308,7 @@ final class Forwarding {
                         + timeoutNs / 1_000_000
                         + " ms; the command may or may not have been applied"));
       }
+      oldestWaiting++;
     }
   }
 

@@ -102,6 +102,36 @@ class RaftHostTest {
     assertEquals("2", get(cluster.host(leader).proposeViaLeader(0, KvStateMachine.put("f", "3"))));
   }
 
+  /**
+   * Forwarded proposals whose answers never arrive (the link from the leader back to the follower is
+   * cut; the leader does apply them) fail with TIMEOUT after the request timeout; the answered ones
+   * before them are not disturbed.
+   */
+  @Test
+  void unansweredForwardedProposalsTimeOut() throws Exception {
+    cluster = new HostCluster(3, b -> b.resultCodec(KvStateMachine.RESULTS).requestTimeoutMs(400));
+    long leader = awaitLeader();
+    long follower = leader == 1 ? 2 : 1;
+    Await.until(
+        () -> cluster.host(follower).view(0).leader() == leader, WAIT, "follower knows leader");
+    for (int i = 0; i < 20; i++) {
+      get(cluster.host(follower).proposeViaLeader(0, KvStateMachine.put("a", "v" + i)));
+    }
+    cluster.network.cut(leader, follower);
+    long start = System.nanoTime();
+    List<CompletableFuture<Object>> lost = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      lost.add(cluster.host(follower).proposeViaLeader(0, KvStateMachine.put("b", "v" + i)));
+    }
+    for (CompletableFuture<Object> f : lost) {
+      RaftOperationException e = failure(f);
+      assertEquals(RaftOperationException.Reason.TIMEOUT, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains("may or may not have been applied"), e.getMessage());
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(ms >= 390 && ms < 5_000, "failed after " + ms + " ms, timeout 400 ms");
+  }
+
   /** A read on a follower sees a write acknowledged on the leader (ReadIndex). */
   @Test
   void followerReadIsLinearizable() throws Exception {
