@@ -103,9 +103,9 @@ class RaftHostTest {
   }
 
   /**
-   * Forwarded proposals whose answers never arrive (the link from the leader back to the follower is
-   * cut; the leader does apply them) fail with TIMEOUT after the request timeout; the answered ones
-   * before them are not disturbed.
+   * Forwarded proposals whose answers never arrive (the link from the leader back to the follower
+   * is cut; the leader does apply them) fail with TIMEOUT after the request timeout; the answered
+   * ones before them are not disturbed.
    */
   @Test
   void unansweredForwardedProposalsTimeOut() throws Exception {
