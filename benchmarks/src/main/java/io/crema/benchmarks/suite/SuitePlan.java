@@ -263,7 +263,7 @@ public final class SuitePlan {
             .setup(2));
     s.add(
         new Spec("wal.WalAppendBenchmark")
-            .param("payloadBytes", "16")
+            .param("payloadBytes", "16", SuiteReport.PUT_COMMAND_BYTES)
             .param("batchEntries", "1", "1024")
             .param("sync", "true", "false")
             .warmup(2, 1)

@@ -9,7 +9,9 @@ package io.crema.benchmarks.suite;
  *
  * <ul>
  *   <li>{@value #REPLICAS} WAL appends (leader and both followers persist the entry), at the rate
- *       of {@code wal.WalAppendBenchmark} with a sync per 1024-entry batch and 16-byte entries;
+ *       of {@code wal.WalAppendBenchmark} with a sync per 1024-entry batch and entries as long as
+ *       the benchmark's PUT command ({@link SuiteReport#PUT_COMMAND_BYTES} bytes: 16-byte key and
+ *       value, request id; until 2026-11-22 16-byte entries, which understated a write's cost);
  *   <li>{@value #REPLICAS} Caffeine puts (every replica applies it), at the rate of {@code
  *       limit.CaffeinePutBenchmark};
  *   <li>{@code m} transport messages, at the rate of {@code
@@ -42,8 +44,8 @@ package io.crema.benchmarks.suite;
  * on two cores the disk waits of the WAL and the CPU work of the others can overlap, so the real
  * ceiling can be higher; the real write path also pays for Raft bookkeeping, command encoding and
  * decoding, futures and batching, which no component benchmark includes, and its WAL entries are
- * longer than 16 bytes and synced per Raft batch rather than per 1024 entries. Read it as the rate
- * of the bare components, and our figure as a fraction of it.
+ * synced per Raft batch rather than per 1024 entries. Read it as the rate of the bare components,
+ * and our figure as a fraction of it.
  *
  * @param batchEntries {@code B}: entries per APPEND batch (at least 1)
  * @param forwardedFraction {@code f}: fraction of puts forwarded to the leader, in [0, 1]

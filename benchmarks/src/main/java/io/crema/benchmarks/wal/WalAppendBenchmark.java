@@ -49,7 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
 public class WalAppendBenchmark extends ChronicleBenchmark {
-  @Param({"16", "100"})
+  /** 69: a cache PUT command with a 16-byte key and value and a request id (the limit row's). */
+  @Param({"16", "69", "100"})
   int payloadBytes;
 
   @Param({"1", "64", "1024"})

@@ -94,7 +94,7 @@ class SuiteReportTest {
     assertEquals(
         "| wal.WalAppendBenchmark.appendBatch | batchEntries=1024, payloadBytes=16, sync=true"
             + " | 2,930 ops/s | — | 40 | entries 3,000,000 ops/s |",
-        row(t, "WalAppend", "sync=true"));
+        row(t, "WalAppend", "payloadBytes=16, sync=true"));
     // Only throughput results here.
     assertFalse(t.toString().contains("PutLatency"));
     assertFalse(t.toString().contains("heartbeatRoundTrip"));
@@ -146,32 +146,52 @@ class SuiteReportTest {
   void limitFromComponentRates() throws IOException {
     String md = SuiteReport.render(fixture(), info(LIMIT));
     List<String> rows = rows(md, "Limit");
-    // wal 3M entries/s (the synced 1024-entry batch, not the 10M unsynced one), caffeine 6M/s
-    // (4,096 keys as in ShardThroughputBenchmark, not the 1M/s of 65,536 keys),
-    // aeron 2M messages/s at MTU 8192, the cache benchmarks' (not the 1408 result): m = (4 + 2 *
-    // 0.5) / 4 = 1.25; per
-    // write 3/3M + 3/6M + 1.25/2M = 1.0 + 0.5 + 0.625 us = 2.125 us -> 470,588 writes/s; ours
-    // 100,000 = 21.3%.
-    assertTrue(row(rows, "WAL append").contains(" | 3,000,000 | 3 | 1,000 |"));
+    // wal 2M entries/s of 69-byte PUT commands (the synced 1024-entry batch; not the 10M unsynced
+    // one, nor the 3M of 16-byte entries), caffeine 6M/s (4,096 keys as in
+    // ShardThroughputBenchmark,
+    // not the 1M/s of 65,536 keys), aeron 2M messages/s at MTU 8192, the cache benchmarks' (not the
+    // 1408 result): m = (4 + 2 * 0.5) / 4 = 1.25; per write 3/2M + 3/6M + 1.25/2M = 1.5 + 0.5 +
+    // 0.625 us = 2.625 us -> 380,952 writes/s; ours 100,000 = 26.25%.
+    assertTrue(row(rows, "WAL append").contains("payloadBytes=69"), row(rows, "WAL append"));
+    assertTrue(row(rows, "WAL append").contains(" | 2,000,000 | 3 | 1,500 |"));
     assertTrue(row(rows, "Caffeine put").contains("keys=4096 | 6,000,000 | 3 | 500 |"));
     assertTrue(row(rows, "Aeron message").contains("mtu=8192 | 2,000,000 | 1.2500 | 625 |"));
-    assertEquals("| limit (f as above) | 470,588 |", row(rows, "limit (f as above)"));
-    // f = 0: m = 1, per write 2.0 us.
+    assertEquals("| limit (f as above) | 380,952 |", row(rows, "limit (f as above)"));
+    // f = 0: m = 1, per write 2.5 us.
     assertEquals(
-        "| limit without forwarding (f = 0, clients at the leader) | 500,000 |",
+        "| limit without forwarding (f = 0, clients at the leader) | 400,000 |",
         row(rows, "without forwarding"));
     assertEquals(
         "| ours: cache.ShardThroughputBenchmark shards=1 | 100,000 |", row(rows, "ours: "));
-    assertEquals("| ours / limit | 21.3% |", row(rows, "ours / limit"));
+    assertEquals("| ours / limit | 26.3% |", row(rows, "ours / limit"));
+    // With the 16-byte entries of earlier runs: 1.0 + 0.5 + 0.625 us -> 470,588, ours 21.3%.
+    assertEquals(
+        "| limit with 16 B WAL entries (earlier runs' model) | 470,588 |",
+        row(rows, "limit with 16 B"));
+    assertEquals("| ours / that limit | 21.3% |", row(rows, "ours / that limit"));
     assertTrue(md.contains("B = 4 entries per APPEND, f = 0.500  ->  m = 1.2500 messages"));
+  }
+
+  /** The limit's WAL entries are as long as the PUT command ShardThroughputBenchmark writes. */
+  @Test
+  void theLimitsWalEntriesAreThePutCommandsSize() {
+    byte[] put =
+        io.crema.cache.statemachine.CacheCommands.withDefaultLimits()
+            .put(
+                new byte[16],
+                new byte[16],
+                0,
+                System.currentTimeMillis(),
+                new io.crema.cache.statemachine.RequestId(1, 1, 0));
+    assertEquals(Integer.parseInt(SuiteReport.PUT_COMMAND_BYTES), put.length);
   }
 
   @Test
   void limitWithDefaults() throws IOException {
-    // m = (4 + 2 * 2/3) / 64 = 0.083333...; per write 1.0 + 0.5 + 0.041667 us = 1.541667 us.
+    // m = (4 + 2 * 2/3) / 64 = 0.083333...; per write 1.5 + 0.5 + 0.041667 us = 2.041667 us.
     List<String> rows = rows(SuiteReport.render(fixture(), info(WriteLimit.defaults())), "Limit");
-    assertEquals("| limit (f as above) | 648,649 |", row(rows, "limit (f as above)"));
-    assertEquals("| ours / limit | 15.4% |", row(rows, "ours / limit"));
+    assertEquals("| limit (f as above) | 489,796 |", row(rows, "limit (f as above)"));
+    assertEquals("| ours / limit | 20.4% |", row(rows, "ours / limit"));
     assertTrue(row(rows, "Aeron message").contains(" | 0.0833 | 41.7 |"));
   }
 
