@@ -116,57 +116,77 @@ final class CremaCache implements DistributedCache {
       throw new InvalidRequestException(e.getMessage(), e);
     }
     proposals.increment();
-    long start = System.nanoTime();
-    CompletableFuture<T> result = new CompletableFuture<>();
-    attempt(key, command, start, result, outcome, FIRST_ATTEMPT);
-    return result.whenComplete(
-        (v, e) -> {
-          session.done(lane);
-          latencyNs.recordValue(Math.max(0, System.nanoTime() - start));
-        });
+    Write<T> w = new Write<>(key, command, outcome, lane, System.nanoTime());
+    node.coordinator().propose(key, command).whenComplete(w);
+    return w;
   }
 
-  /** The budget argument of a first attempt: the coordinator's own request timeout. */
-  private static final long FIRST_ATTEMPT = -1;
+  /**
+   * One write: the future the caller gets and the handler of each attempt's outcome, in one object
+   * (a write completes on the event loop; a future and a callback fewer per write is CPU there).
+   * The lane is freed when the write has its outcome, whoever completes the returned future first.
+   */
+  private final class Write<T> extends CompletableFuture<T>
+      implements java.util.function.BiConsumer<Object, Throwable> {
+    private final byte[] key;
+    private final byte[] command;
+    private final Function<CacheResult, T> outcome;
+    private final ClientSession.Lane lane;
+    private final long start;
 
-  private <T> void attempt(
-      byte[] key,
-      byte[] command,
-      long start,
-      CompletableFuture<T> result,
-      Function<CacheResult, T> outcome,
-      long leftNs) {
-    // leftNs: FIRST_ATTEMPT, or what is left of the deadline (positive) for a retry.
-    CompletableFuture<Object> attempt;
-    if (leftNs == FIRST_ATTEMPT) {
-      attempt = node.coordinator().propose(key, command);
-    } else {
-      // A retry: it gets what is left of the first attempt's deadline, no more, so a write fails
-      // within about requestTimeout however many leaders it tried.
-      attempt = node.coordinator().propose(key, command, java.time.Duration.ofNanos(leftNs));
+    Write(
+        byte[] key,
+        byte[] command,
+        Function<CacheResult, T> outcome,
+        ClientSession.Lane lane,
+        long start) {
+      this.key = key;
+      this.command = command;
+      this.outcome = outcome;
+      this.lane = lane;
+      this.start = start;
     }
-    attempt.whenComplete(
-        (r, error) -> {
-          if (error == null) {
-            try {
-              result.complete(outcome.apply((CacheResult) r));
-            } catch (CacheException e) {
-              result.completeExceptionally(e);
-            }
-            return;
-          }
-          Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-          long stillLeftNs = timeoutNs - (System.nanoTime() - start);
-          if (stillLeftNs > 0
-              && state.get() == STARTED
-              && cause instanceof RaftOperationException
-              && retryableAcrossLeaders((RaftOperationException) cause)) {
-            // Same bytes, same request id: replicas apply it at most once.
-            attempt(key, command, start, result, outcome, stillLeftNs);
-          } else {
-            result.completeExceptionally(translate(cause));
-          }
-        });
+
+    /** An attempt's outcome. */
+    @Override
+    public void accept(Object r, Throwable error) {
+      if (error == null) {
+        T value;
+        try {
+          value = outcome.apply((CacheResult) r);
+        } catch (CacheException e) {
+          finish(null, e);
+          return;
+        }
+        finish(value, null);
+        return;
+      }
+      Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+      long stillLeftNs = timeoutNs - (System.nanoTime() - start);
+      if (stillLeftNs > 0
+          && state.get() == STARTED
+          && cause instanceof RaftOperationException
+          && retryableAcrossLeaders((RaftOperationException) cause)) {
+        // Same bytes, same request id: replicas apply it at most once. The retry gets what is left
+        // of the first attempt's deadline, no more, so a write fails within about requestTimeout
+        // however many leaders it tried.
+        node.coordinator()
+            .propose(key, command, java.time.Duration.ofNanos(stillLeftNs))
+            .whenComplete(this);
+      } else {
+        finish(null, translate(cause));
+      }
+    }
+
+    private void finish(T value, Throwable error) {
+      session.done(lane);
+      latencyNs.recordValue(Math.max(0, System.nanoTime() - start));
+      if (error == null) {
+        super.complete(value);
+      } else {
+        super.completeExceptionally(error);
+      }
+    }
   }
 
   private static boolean retryableAcrossLeaders(RaftOperationException e) {
