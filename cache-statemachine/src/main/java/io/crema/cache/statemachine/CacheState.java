@@ -152,21 +152,13 @@ final class CacheState {
   }
 
   /**
-   * Whether the key {@code probe} is aimed at is live and may be overwritten through the probe
-   * (apply thread): not while a snapshot is capturing pre-images, which keep the key they are
-   * given.
+   * Whether the key {@code probe} is aimed at is live and may be written or removed through the
+   * probe (apply thread): Caffeine then updates the existing entry and keeps its own key object,
+   * never the probe; nothing removes entries in between, as maintenance runs on the apply thread
+   * only. Not while a snapshot is capturing pre-images, which keep the key they are given.
    */
   boolean canOverwrite(Key probe) {
     return captures.length == 0 && policy.getIfPresentQuietly(probe) != null;
-  }
-
-  /**
-   * Replaces the value of a key {@link #canOverwrite} found live, just before (apply thread).
-   * Caffeine updates the existing entry and keeps its own key object; the probe is not retained.
-   * Nothing else removes entries in between: maintenance runs on the apply thread only.
-   */
-  void overwrite(Key probe, StoredValue v) {
-    cache.put(probe, v);
   }
 
   /** Removes a key (apply thread). */

@@ -170,28 +170,29 @@ final class DefaultCacheStateMachine implements CacheStateMachine {
   /**
    * A plain PUT. Overwriting a live key makes no key object: the key is found with the reusable
    * probe and the cache keeps the key it holds (an overwrite is the common write; a new key object
-   * per write was the largest allocation left on the apply path). A new key, or any key while a
-   * snapshot is capturing pre-images, takes the general path.
+   * per write was the largest allocation left on the apply path), so only the value is taken from
+   * the command. A new key, or any key while a snapshot is capturing pre-images, takes the general
+   * path.
    */
   private void put(CacheState s, CommandReader r, long version, long now) {
     Key probe = keyProbe.aim(r.data, r.keyOff, r.keyLen);
-    if (!s.canOverwrite(probe)) {
-      storeValueOf(s, key(r), r, version, now);
-      return;
-    }
-    byte[] data = r.data;
-    int valueOff = r.valueOff;
-    int valueLen = r.valueLen;
-    if (data.length - valueLen > Key.MAX_SHARED_SLACK) {
-      data = java.util.Arrays.copyOfRange(data, valueOff, valueOff + valueLen);
-      valueOff = 0;
-    }
-    StoredValue v = new StoredValue(data, valueOff, valueLen, version, r.expireAtMs);
-    if (v.isExpiredAt(now)) {
-      s.remove(probe);
+    if (s.canOverwrite(probe)) {
+      store(s, probe, valueOnly(r, version), now);
     } else {
-      s.overwrite(probe, v);
+      storeValueOf(s, key(r), r, version, now);
     }
+  }
+
+  /**
+   * The command's value alone: a view of the command, or a copy when the rest of the command (its
+   * key included, which is not kept) is more than {@link Key#MAX_SHARED_SLACK} bytes.
+   */
+  private static StoredValue valueOnly(CommandReader r, long version) {
+    if (r.data.length - r.valueLen > Key.MAX_SHARED_SLACK) {
+      byte[] copy = java.util.Arrays.copyOfRange(r.data, r.valueOff, r.valueOff + r.valueLen);
+      return new StoredValue(copy, version, r.expireAtMs);
+    }
+    return new StoredValue(r.data, r.valueOff, r.valueLen, version, r.expireAtMs);
   }
 
   /** Writes a value; a value already expired at log time {@code now} removes the key instead. */
