@@ -283,11 +283,7 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
    * put and delete, such as compare-and-set). Validate the command first: apply must not fail.
    */
   public CompletableFuture<Object> propose(byte[] key, byte[] command) {
-    requireKey(key);
-    if (command == null) {
-      throw new IllegalArgumentException("command must not be null");
-    }
-    return operations.write(router.shardForKey(key), command);
+    return operations.write(shardOfCommand(key, command), command);
   }
 
   /**
@@ -299,14 +295,20 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
    * @throws IllegalArgumentException if budget is null, zero or negative
    */
   public CompletableFuture<Object> propose(byte[] key, byte[] command, java.time.Duration budget) {
+    int shard = shardOfCommand(key, command);
+    if (budget == null || budget.isNegative() || budget.isZero()) {
+      throw new IllegalArgumentException("budget must be positive, was " + budget);
+    }
+    return operations.write(shard, command, budget.toNanos());
+  }
+
+  /** The shard of a proposed command's key, after checking both. */
+  private int shardOfCommand(byte[] key, byte[] command) {
     requireKey(key);
     if (command == null) {
       throw new IllegalArgumentException("command must not be null");
     }
-    if (budget == null || budget.isNegative() || budget.isZero()) {
-      throw new IllegalArgumentException("budget must be positive, was " + budget);
-    }
-    return operations.write(router.shardForKey(key), command, budget.toNanos());
+    return router.shardForKey(key);
   }
 
   /**
