@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Fork;
 @Fork(
     value = 1,
     jvmArgsAppend = {
+      BenchSupport.GC,
       "-Xms2g",
       "-Xmx2g",
       "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",

@@ -59,7 +59,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xmx3g"})
+    jvmArgsAppend = {BenchSupport.GC, "-Xmx3g"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class SnapshotBenchmark {

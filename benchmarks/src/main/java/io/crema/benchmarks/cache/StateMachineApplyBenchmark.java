@@ -1,5 +1,6 @@
 package io.crema.benchmarks.cache;
 
+import io.crema.benchmarks.BenchSupport;
 import io.crema.cache.statemachine.CacheCommands;
 import io.crema.cache.statemachine.CacheStateMachine;
 import io.crema.cache.statemachine.CacheStateMachineConfig;
@@ -47,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xmx2g"})
+    jvmArgsAppend = {BenchSupport.GC, "-Xmx2g"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class StateMachineApplyBenchmark {

@@ -1,5 +1,6 @@
 package io.crema.benchmarks.host;
 
+import io.crema.benchmarks.BenchSupport;
 import io.crema.benchmarks.InFlightWindow;
 import io.crema.benchmarks.SharedLoop;
 import io.crema.raft.Entry;
@@ -46,7 +47,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
+    jvmArgsAppend = {
+      BenchSupport.GC,
+      "-Xms2g",
+      "-Xmx2g",
+      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"
+    })
 public class HostThroughputBenchmark {
   static final int IN_FLIGHT = 8192;
   static final int BATCH = 1024;

@@ -3,6 +3,7 @@ package io.crema.benchmarks.limit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.crema.benchmarks.BenchSupport;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
@@ -42,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+    jvmArgsAppend = {BenchSupport.GC, "-Xms1g", "-Xmx1g"})
 public class CaffeinePutBenchmark {
   static final int BATCH = 256;
   private static final int ORDER = 1 << 20;

@@ -1,5 +1,6 @@
 package io.crema.benchmarks.multiraft;
 
+import io.crema.benchmarks.BenchSupport;
 import io.crema.benchmarks.InFlightWindow;
 import io.crema.benchmarks.SharedLoop;
 import io.crema.multiraft.InProcessForwarder;
@@ -66,7 +67,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
+    jvmArgsAppend = {
+      BenchSupport.GC,
+      "-Xms2g",
+      "-Xmx2g",
+      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"
+    })
 public class MultiRaftThroughputBenchmark {
   static final int BATCH = 1024;
   static final int LOG_ENTRIES = 256_000;

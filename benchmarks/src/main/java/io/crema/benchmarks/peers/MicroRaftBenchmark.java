@@ -6,6 +6,7 @@ import static io.crema.benchmarks.peers.PeerSupport.KEY_BYTES;
 import static io.crema.benchmarks.peers.PeerSupport.SETUP_TIMEOUT_S;
 import static io.crema.benchmarks.peers.PeerSupport.VALUE_BYTES;
 
+import io.crema.benchmarks.BenchSupport;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
@@ -59,7 +60,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+    jvmArgsAppend = {
+      BenchSupport.GC,
+      "-Xms2g",
+      "-Xmx2g",
+      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+    })
 public class MicroRaftBenchmark extends PeerBenchmark {
 
   private final List<RaftNode> nodes = new ArrayList<>();

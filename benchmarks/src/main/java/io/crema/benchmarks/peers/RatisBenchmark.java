@@ -88,7 +88,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+    jvmArgsAppend = {
+      BenchSupport.GC,
+      "-Xms2g",
+      "-Xmx2g",
+      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+    })
 public class RatisBenchmark extends PeerBenchmark {
 
   /** {@code batch}: fsync per batch of appended entries; {@code unsafeFlush}: not synced. */

@@ -1,5 +1,6 @@
 package io.crema.benchmarks.raft;
 
+import io.crema.benchmarks.BenchSupport;
 import io.crema.raft.Entry;
 import io.crema.raft.core.RaftConfig;
 import io.crema.raft.core.RaftNode;
@@ -35,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    jvmArgsAppend = {BenchSupport.GC, "-Xms2g", "-Xmx2g"})
 public class RaftCoreBenchmark {
   /** Entries per proposal batch (one leader append, one replication round). */
   private static final int BATCH = 256;

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.crema.benchmarks.BenchSupport;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -289,6 +290,9 @@ public final class SuiteReport {
       md.append("; forks: ").append(forkVm);
     }
     md.append('\n');
+    md.append("- Collector: `")
+        .append(BenchSupport.GC)
+        .append("` in every fork (ours, the components' and the peers' alike)\n");
     md.append("- Profile: ").append(info.profile()).append('\n');
     md.append("- Command: `").append(info.command()).append("`\n");
     md.append("- Raw results: ").append(info.rawResults()).append('\n');

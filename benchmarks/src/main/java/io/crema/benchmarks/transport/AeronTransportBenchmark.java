@@ -1,5 +1,6 @@
 package io.crema.benchmarks.transport;
 
+import io.crema.benchmarks.BenchSupport;
 import io.crema.raft.Entry;
 import io.crema.raft.Message;
 import io.crema.raft.MessageType;
@@ -52,6 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
     value = 1,
     jvmArgsAppend = {
+      BenchSupport.GC,
       "-Xms1g",
       "-Xmx1g",
       "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crema.benchmarks.BenchSupport;
 import io.crema.benchmarks.suite.SuitePlan.Spec;
 import java.util.Collection;
 import java.util.List;
@@ -35,6 +36,15 @@ class SuitePlanTest {
         }
         assertTrue(covered, e.getUsername() + " is not in the " + plan.profile().label() + " plan");
       }
+    }
+  }
+
+  @Test
+  void everyForkRunsTheSameCollector() {
+    for (BenchmarkListEntry e : IN_JAR) {
+      List<String> args = List.copyOf(e.getJvmArgsAppend().orElse(List.of()));
+      assertFalse(args.isEmpty(), e.getUsername() + " has no @Fork(jvmArgsAppend)");
+      assertEquals(BenchSupport.GC, args.get(0), e.getUsername() + " forks with " + args);
     }
   }
 
