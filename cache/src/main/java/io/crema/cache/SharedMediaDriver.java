@@ -1,7 +1,6 @@
 package io.crema.cache;
 
 import io.crema.transport.aeron.EmbeddedMediaDriver;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 /**
  * One embedded Aeron media driver per process, shared by every cache node in it (tests and demos
@@ -20,7 +19,7 @@ final class SharedMediaDriver {
     if (driver == null) {
       driver =
           EmbeddedMediaDriver.builder()
-              .idleStrategy(() -> new BackoffIdleStrategy(100, 10, 1_000, maxParkNs))
+              .idleStrategy(() -> EmbeddedMediaDriver.backoff(maxParkNs))
               .build();
     }
     users++;

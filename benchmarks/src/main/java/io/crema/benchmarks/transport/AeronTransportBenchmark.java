@@ -95,9 +95,7 @@ public class AeronTransportBenchmark {
     driver =
         EmbeddedMediaDriver.builder()
             .idleStrategy(
-                () ->
-                    new BackoffIdleStrategy(
-                        100, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(driverMaxParkUs)))
+                () -> EmbeddedMediaDriver.backoff(TimeUnit.MICROSECONDS.toNanos(driverMaxParkUs)))
             .build();
     int[] ports = io.crema.cache.examples.LoopbackPorts.free(2);
     node1 = AeronTransport.start(config(1, ports));
