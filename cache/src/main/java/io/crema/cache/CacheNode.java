@@ -124,7 +124,6 @@ final class CacheNode implements AutoCloseable {
                 .snapshotEntries(config.checkpointEntries())
                 .snapshotKeepEntries(Math.min(10_000, config.checkpointEntries()))
                 .requestTimeoutMs(config.requestTimeout().toMillis())
-                .resultCodec(CacheResultCodec.INSTANCE)
                 .stamper(new LeaderClock(System::currentTimeMillis, config.shards()))
                 .listener(
                     new HostListener() {

@@ -165,8 +165,8 @@ public final class MultiRaftBuilder<S extends StateMachine> {
   /**
    * Forwards writes for shards another node leads through the host's own transport ({@link
    * RaftHost#proposeViaLeader}: the command travels to the leader the local Raft group knows, and
-   * the result comes back encoded with the host's {@link io.crema.raft.node.ResultCodec}, which
-   * must be able to encode the state machine's results). Excludes {@link #forwarder}.
+   * the write completes with this node's result when it applies the entry). Excludes {@link
+   * #forwarder}.
    */
   public MultiRaftBuilder<S> forwardThroughHost() {
     once("forwarder");

@@ -2,7 +2,6 @@ package io.crema.multiraft;
 
 import io.crema.raft.node.GroupView;
 import io.crema.raft.node.HostConfig;
-import io.crema.raft.node.ResultCodec;
 import io.crema.raft.storage.MemoryLogStore;
 import io.crema.raft.storage.MemorySnapshotStore;
 import io.crema.raft.testkit.host.KvStateMachine;
@@ -50,20 +49,6 @@ final class TestCluster implements AutoCloseable {
     HOST
   }
 
-  /** Results of {@link KvStateMachine} (strings or null) on the wire. */
-  static final ResultCodec STRINGS =
-      new ResultCodec() {
-        @Override
-        public byte[] encode(Object result) {
-          return result == null ? null : KvAdapter.bytes((String) result);
-        }
-
-        @Override
-        public Object decode(byte[] bytes) {
-          return KvAdapter.text(bytes);
-        }
-      };
-
   TestCluster(int n, int shards, long rebalanceIntervalMs, boolean forwarding) {
     this(
         n,
@@ -102,8 +87,7 @@ final class TestCluster implements AutoCloseable {
             .logStore(n.log)
             .snapshotStore(n.snapshots)
             .transport(n.transport)
-            .tickIntervalMs(10)
-            .resultCodec(STRINGS);
+            .tickIntervalMs(10);
     hostSettings.accept(hb);
     HostConfig config = hb.build();
     MultiRaftBuilder<KvStateMachine> b =

@@ -18,20 +18,23 @@ import org.agrona.collections.Long2ObjectHashMap;
 /**
  * Proposals made on a follower and carried to the leader over the transport. The follower gathers
  * the commands of one duty cycle for one group into one CLIENT_REQUEST (each command an entry whose
- * index is its request id) and waits; the leader proposes each and answers, again one
- * CLIENT_RESPONSE per group and peer per duty cycle, with one entry per request: its index the
- * request id, its term the {@code STATUS_*} code and its data the encoded result or the failure. A
- * request without an answer in time fails with TIMEOUT (it may or may not have been applied: make
- * retried commands idempotent, as the cache does with request ids).
+ * index is its request id) and waits; the leader proposes them and says, again in one
+ * CLIENT_RESPONSE per group and peer per duty cycle, where each went: one {@link #STATUS_ACCEPTED}
+ * entry per append with the log term and each request's log index, or a {@link #STATUS_ERROR} entry
+ * per refused request. The follower then waits for its own apply of that position and completes the
+ * caller with its own state machine's result (replicas compute the same results), as etcd's servers
+ * wait for the apply of a request's entry: the leader keeps no future per forwarded command and no
+ * result crosses the network. A request without an outcome in time fails with TIMEOUT (it may or
+ * may not have been applied: make retried commands idempotent, as the cache does with request ids).
  */
 final class Forwarding {
   private record Waiting(CompletableFuture<Object> future, long groupId, long startNs) {}
 
-  /** Answer entry term: applied, the result is null. */
-  static final long STATUS_NULL = 1;
-
-  /** Answer entry term: applied, data is the encoded result. */
-  static final long STATUS_VALUE = 2;
+  /**
+   * Answer entry term: appended; the entry's index is the first request id, its data the log term
+   * (8 bytes) then per request its id and log index (8 + 8 bytes).
+   */
+  static final long STATUS_ACCEPTED = 2;
 
   /** Answer entry term: refused; data is reason ordinal (1 byte), leader hint (8), message. */
   static final long STATUS_ERROR = 3;
@@ -43,45 +46,19 @@ final class Forwarding {
     final long peer;
     List<Entry> entries = new ArrayList<>();
     long bytes;
+    // Answers only: requests appended in acceptedTerm, as (request id, log index) pairs.
+    long[] accepted;
+    int acceptedPairs;
+    long acceptedTerm;
 
     Batch(MessageType type, long groupId, long peer) {
       this.type = type;
       this.groupId = groupId;
       this.peer = peer;
     }
-  }
 
-  /**
-   * The leader's handle on one forwarded command: completing it (as the group does with every
-   * proposal's future) queues the answer to the follower.
-   */
-  private final class Answer extends CompletableFuture<Object> {
-    private final long peer;
-    private final long groupId;
-    private final long requestId;
-
-    Answer(long peer, long groupId, long requestId) {
-      this.peer = peer;
-      this.groupId = groupId;
-      this.requestId = requestId;
-    }
-
-    @Override
-    public boolean complete(Object value) {
-      boolean first = super.complete(value);
-      if (first) {
-        respond(peer, groupId, requestId, value, null);
-      }
-      return first;
-    }
-
-    @Override
-    public boolean completeExceptionally(Throwable error) {
-      boolean first = super.completeExceptionally(error);
-      if (first) {
-        respond(peer, groupId, requestId, null, error);
-      }
-      return first;
+    boolean isEmpty() {
+      return entries.isEmpty() && acceptedPairs == 0;
     }
   }
 
@@ -89,7 +66,6 @@ final class Forwarding {
 
   private final long nodeId;
   private final Transport transport;
-  private final ResultCodec codec;
   private final long timeoutNs;
   private final long maxBatchBytes;
   private final Long2ObjectHashMap<Waiting> waiting = new Long2ObjectHashMap<>();
@@ -106,11 +82,9 @@ final class Forwarding {
   // No request with a smaller id is waiting.
   private long oldestWaiting = 1;
 
-  Forwarding(
-      long nodeId, Transport transport, ResultCodec codec, long timeoutNs, long maxBatchBytes) {
+  Forwarding(long nodeId, Transport transport, long timeoutNs, long maxBatchBytes) {
     this.nodeId = nodeId;
     this.transport = transport;
-    this.codec = codec;
     this.timeoutNs = timeoutNs;
     this.maxBatchBytes = maxBatchBytes;
   }
@@ -133,6 +107,17 @@ final class Forwarding {
       long peer,
       long groupId,
       Entry e) {
+    Batch b = batchFor(batches, type, peer, groupId, e.data().length + ENTRY_OVERHEAD_BYTES);
+    b.entries.add(e);
+  }
+
+  /** The batch for the peer and group with room for {@code size} more bytes (counted in). */
+  private Batch batchFor(
+      Long2ObjectHashMap<Long2ObjectHashMap<Batch>> batches,
+      MessageType type,
+      long peer,
+      long groupId,
+      long size) {
     Long2ObjectHashMap<Batch> byGroup = batches.get(peer);
     if (byGroup == null) {
       byGroup = new Long2ObjectHashMap<>();
@@ -143,15 +128,52 @@ final class Forwarding {
       b = new Batch(type, groupId, peer);
       byGroup.put(groupId, b);
     }
-    long size = e.data().length + ENTRY_OVERHEAD_BYTES;
-    if (!b.entries.isEmpty() && b.bytes + size > maxBatchBytes) {
+    if (!b.isEmpty() && b.bytes + size > maxBatchBytes) {
       send(b);
     }
-    if (b.entries.isEmpty()) {
+    if (b.isEmpty()) {
       dirty.add(b);
     }
-    b.entries.add(e);
     b.bytes += size;
+    return b;
+  }
+
+  /**
+   * Leader side: the forwarded request {@code requestId} of {@code peer} was appended at {@code
+   * index} in {@code term} (told to the peer with this duty cycle's answers).
+   */
+  void accepted(long peer, long groupId, long requestId, long index, long term) {
+    // 16 bytes a request; the answer entry's own overhead is left to the batch limit's slack.
+    Batch b = batchFor(answers, MessageType.CLIENT_RESPONSE, peer, groupId, 16);
+    if (b.acceptedPairs > 0 && b.acceptedTerm != term) {
+      closeAccepted(b);
+    }
+    if (b.accepted == null) {
+      b.accepted = new long[64];
+    } else if (2 * b.acceptedPairs == b.accepted.length) {
+      b.accepted = java.util.Arrays.copyOf(b.accepted, b.accepted.length * 2);
+    }
+    b.acceptedTerm = term;
+    b.accepted[2 * b.acceptedPairs] = requestId;
+    b.accepted[2 * b.acceptedPairs + 1] = index;
+    b.acceptedPairs++;
+  }
+
+  /** Leader side: the forwarded request could not be proposed. */
+  void refused(long peer, long groupId, long requestId, RaftOperationException e) {
+    respond(peer, groupId, requestId, e);
+  }
+
+  /** Moves the batch's accepted pairs into one answer entry. */
+  private static void closeAccepted(Batch b) {
+    int n = b.acceptedPairs;
+    ByteBuffer data = ByteBuffer.allocate(8 + 16 * n);
+    data.putLong(b.acceptedTerm);
+    for (int i = 0; i < 2 * n; i++) {
+      data.putLong(b.accepted[i]);
+    }
+    b.entries.add(new Entry(b.accepted[0], STATUS_ACCEPTED, NORMAL, data.array()));
+    b.acceptedPairs = 0;
   }
 
   /** Sends every batch gathered this duty cycle (before the transport flushes). */
@@ -159,7 +181,7 @@ final class Forwarding {
     int n = dirty.size();
     for (int i = 0; i < n; i++) {
       Batch b = dirty.get(i);
-      if (!b.entries.isEmpty()) {
+      if (!b.isEmpty()) {
         send(b);
       }
     }
@@ -168,6 +190,9 @@ final class Forwarding {
   }
 
   private void send(Batch b) {
+    if (b.acceptedPairs > 0) {
+      closeAccepted(b);
+    }
     List<Entry> entries = b.entries;
     // The transport may hand the message itself to the receiver: a new list for the next batch.
     b.entries = new ArrayList<>();
@@ -200,44 +225,27 @@ final class Forwarding {
     }
   }
 
-  /** Leader side: propose each forwarded command and answer when it is decided. */
+  /**
+   * Leader side: propose each forwarded command; where it went (or why not) is answered with this
+   * duty cycle's answers ({@link #accepted}, {@link #refused}).
+   */
   void onRequest(HostAgent host, Message m, long nowNs) {
     for (Entry e : m.entries()) {
-      host.addProposal(
-          m.groupId(),
-          new Group.Proposal(e.data(), new Answer(m.from(), m.groupId(), e.index()), nowNs));
+      host.addProposal(m.groupId(), new Group.Proposal(e.data(), null, nowNs, m.from(), e.index()));
     }
   }
 
-  private void respond(long peer, long groupId, long requestId, Object result, Throwable error) {
-    Entry answer = null;
-    if (error == null) {
-      try {
-        byte[] bytes = codec.encode(result);
-        answer =
-            bytes == null
-                ? new Entry(requestId, STATUS_NULL, NORMAL, EMPTY)
-                : new Entry(requestId, STATUS_VALUE, NORMAL, bytes);
-      } catch (RuntimeException e) {
-        error = new RaftOperationException(Reason.INTERNAL, groupId, e.getMessage(), e);
-      }
-    }
-    if (error != null) {
-      Reason reason =
-          error instanceof RaftOperationException
-              ? ((RaftOperationException) error).reason()
-              : Reason.INTERNAL;
-      long leader =
-          error instanceof RaftOperationException ? ((RaftOperationException) error).leader() : 0;
-      byte[] text = String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8);
-      ByteBuffer data = ByteBuffer.allocate(1 + 8 + text.length);
-      data.put((byte) reason.ordinal()).putLong(leader).put(text);
-      answer = new Entry(requestId, STATUS_ERROR, NORMAL, data.array());
-    }
-    add(answers, MessageType.CLIENT_RESPONSE, peer, groupId, answer);
+  private void respond(long peer, long groupId, long requestId, RaftOperationException error) {
+    byte[] text = String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8);
+    ByteBuffer data = ByteBuffer.allocate(1 + 8 + text.length);
+    data.put((byte) error.reason().ordinal()).putLong(error.leader()).put(text);
+    add(
+        answers,
+        MessageType.CLIENT_RESPONSE,
+        peer,
+        groupId,
+        new Entry(requestId, STATUS_ERROR, NORMAL, data.array()));
   }
-
-  private static final byte[] EMPTY = new byte[0];
 
   /** Sends the answers held back by back-pressure, in order, until the transport refuses again. */
   int resendResponses() {
@@ -250,12 +258,38 @@ final class Forwarding {
     return n;
   }
 
-  /** Follower side: the leader answered. */
-  void onResponse(Message m) {
+  /**
+   * Follower side: the leader answered; an appended request waits in its group for the apply of its
+   * position.
+   */
+  void onResponse(HostAgent host, Message m) {
     for (Entry e : m.entries()) {
+      if (e.term() == STATUS_ACCEPTED) {
+        onAccepted(host, e.data());
+        continue;
+      }
       Waiting w = waiting.remove(e.index());
       if (w != null) {
         complete(m.from(), w, e);
+      }
+    }
+  }
+
+  private void onAccepted(HostAgent host, byte[] bytes) {
+    ByteBuffer data = ByteBuffer.wrap(bytes);
+    long term = data.getLong();
+    while (data.remaining() >= 16) {
+      long requestId = data.getLong();
+      long index = data.getLong();
+      Waiting w = waiting.remove(requestId);
+      if (w == null) {
+        continue; // timed out here already
+      }
+      Group g = host.group(w.groupId());
+      if (g == null) {
+        w.future().completeExceptionally(host.unknownGroup(w.groupId()));
+      } else {
+        g.awaitForwarded(index, term, w.future(), w.startNs());
       }
     }
   }
@@ -276,11 +310,13 @@ final class Forwarding {
                   reason, w.groupId(), leader, "leader " + from + " refused: " + text));
       return;
     }
-    try {
-      w.future().complete(e.term() == STATUS_NULL ? null : codec.decode(e.data()));
-    } catch (RuntimeException ex) {
-      w.future().completeExceptionally(ex);
-    }
+    w.future()
+        .completeExceptionally(
+            new RaftOperationException(
+                Reason.INTERNAL,
+                w.groupId(),
+                from,
+                "leader " + from + " answered with an unknown status " + e.term()));
   }
 
   /**

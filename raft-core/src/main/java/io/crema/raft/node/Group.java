@@ -24,8 +24,17 @@ import org.agrona.collections.Long2ObjectHashMap;
  * by log position, reads by read index). Host thread only.
  */
 final class Group {
-  /** A proposal waiting to be batched into the next append. */
-  record Proposal(byte[] data, CompletableFuture<Object> future, long startNs) {}
+  /**
+   * A proposal waiting to be batched into the next append: made here ({@code future} set), or
+   * forwarded by follower {@code from} as its request {@code requestId} ({@code future} null: the
+   * follower is told where the command went and completes its caller when it applies that entry).
+   */
+  record Proposal(
+      byte[] data, CompletableFuture<Object> future, long startNs, long from, long requestId) {
+    Proposal(byte[] data, CompletableFuture<Object> future, long startNs) {
+      this(data, future, startNs, 0, 0);
+    }
+  }
 
   /** Reads that share one ReadIndex request. */
   private static final class ReadWait {
@@ -55,6 +64,15 @@ final class Group {
   /** In increasing index order (see {@link #addPending}): the head is the next to be decided. */
   private final PendingQueue pending = new PendingQueue();
 
+  /**
+   * Follower side: commands this node forwarded, by the log position the leader appended them at
+   * (see {@link #awaitForwarded}); in increasing index order.
+   */
+  private final PendingQueue forwarded = new PendingQueue();
+
+  /** Leader side: where forwarded commands are reported appended, or refused. */
+  private final Forwarding forwarding;
+
   private final Long2ObjectHashMap<ReadWait> readsByRequest = new Long2ObjectHashMap<>();
   private final PriorityQueue<ReadWait> readsAwaitingApply =
       new PriorityQueue<>(Comparator.comparingLong(w -> w.index));
@@ -83,8 +101,10 @@ final class Group {
       StateMachine sm,
       long appliedIndex,
       HostListener listener,
-      ProposalStamper stamper) {
+      ProposalStamper stamper,
+      Forwarding forwarding) {
     this.stamper = stamper;
+    this.forwarding = forwarding;
     this.id = id;
     this.node = node;
     this.sm = sm;
@@ -127,7 +147,11 @@ final class Group {
       long first = last - proposalBatch.size() + 1;
       for (int i = 0; i < proposalBatch.size(); i++) {
         Proposal p = proposalBatch.get(i);
-        addPending(first + i, term, p.future(), p.startNs());
+        if (p.future() == null) {
+          forwarding.accepted(p.from(), id, p.requestId(), first + i, term);
+        } else {
+          addPending(first + i, term, p.future(), p.startNs());
+        }
       }
       metrics.proposals += proposalBatch.size();
     } catch (RaftOperationException e) {
@@ -144,9 +168,13 @@ final class Group {
     proposalBatch.clear();
   }
 
-  private static void failAll(List<Proposal> ps, RaftOperationException e) {
+  private void failAll(List<Proposal> ps, RaftOperationException e) {
     for (Proposal p : ps) {
-      p.future().completeExceptionally(e);
+      if (p.future() == null) {
+        forwarding.refused(p.from(), id, p.requestId(), e);
+      } else {
+        p.future().completeExceptionally(e);
+      }
     }
   }
 
@@ -227,6 +255,46 @@ final class Group {
         "the entry at index "
             + index
             + " was replaced by a new leader's entry; it was not applied");
+  }
+
+  /**
+   * Follower side: a command this node forwarded was appended by the leader at {@code index} in
+   * {@code term}; its caller completes with this node's own result when that entry is applied here
+   * (replicas compute the same results), or fails if another entry is applied at that position.
+   */
+  void awaitForwarded(long index, long term, CompletableFuture<Object> f, long startNs) {
+    if (index <= appliedIndex) {
+      // The leader's word came after this node applied the position (an answer held back by
+      // back-pressure): the result is gone.
+      f.completeExceptionally(
+          new RaftOperationException(
+              Reason.TIMEOUT,
+              id,
+              node.leader(),
+              "the leader appended the command at "
+                  + index
+                  + ", which was applied here before the leader said so; its outcome is unknown"
+                  + " here (it may or may not have been applied)"));
+      return;
+    }
+    forwarded.insert(index, term, f, startNs);
+  }
+
+  /** Resolves the forwarded commands waiting on a position once something was applied there. */
+  private void resolveForwarded(Entry e, Object result, long nowNs) {
+    while (!forwarded.isEmpty() && forwarded.headIndex() <= e.index()) {
+      long index = forwarded.headIndex();
+      boolean same = index == e.index() && forwarded.headTerm() == e.term();
+      long latency = nowNs - forwarded.headStartNs();
+      CompletableFuture<Object> f = forwarded.pollHead();
+      if (same) {
+        metrics.recordLatency(latency);
+        listener.onProposalApplied(id, latency);
+        f.complete(result);
+      } else {
+        f.completeExceptionally(superseded(index));
+      }
+    }
   }
 
   /** Resolves the proposals waiting on a position once something was applied there. */
@@ -326,6 +394,7 @@ final class Group {
       if (e.type() == EntryType.CONF_CHANGE) {
         ConfState cs = node.applyConfChange(ConfChange.decode(e.data()));
         resolve(e, cs, nowNs);
+        resolveForwarded(e, cs, nowNs);
         i++;
         continue;
       }
@@ -338,6 +407,9 @@ final class Group {
       sm.apply(run, results);
       for (int k = 0; k < run.size(); k++) {
         resolve(run.get(k), results[k], nowNs);
+        if (!forwarded.isEmpty()) {
+          resolveForwarded(run.get(k), results[k], nowNs);
+        }
         results[k] = null;
       }
       i = j;
@@ -373,10 +445,15 @@ final class Group {
     listener.onSnapshotInstalled(id, index);
     // Proposals at or below the snapshot index are decided by entries we will never see applied
     // here: their outcome is unknown to this node.
-    while (!pending.isEmpty() && pending.headIndex() <= index) {
-      long at = pending.headIndex();
-      pending
-          .pollHead()
+    failUpTo(pending, index);
+    failUpTo(forwarded, index);
+    serveReads();
+  }
+
+  private void failUpTo(PendingQueue q, long index) {
+    while (!q.isEmpty() && q.headIndex() <= index) {
+      long at = q.headIndex();
+      q.pollHead()
           .completeExceptionally(
               new RaftOperationException(
                   Reason.TIMEOUT,
@@ -388,7 +465,6 @@ final class Group {
                       + at
                       + " is unknown here (it may or may not have been applied)"));
     }
-    serveReads();
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -413,10 +489,16 @@ final class Group {
 
   /** Fails what waited too long. */
   void expire(long nowNs, long timeoutNs) {
-    while (!pending.isEmpty() && nowNs - pending.headStartNs() > timeoutNs) {
-      long at = pending.headIndex();
-      pending
-          .pollHead()
+    expire(pending, nowNs, timeoutNs);
+    expire(forwarded, nowNs, timeoutNs);
+    expireReadsAndTransfer(nowNs, timeoutNs);
+  }
+
+  // Proposals start in about index order, so the head is about the oldest.
+  private void expire(PendingQueue q, long nowNs, long timeoutNs) {
+    while (!q.isEmpty() && nowNs - q.headStartNs() > timeoutNs) {
+      long at = q.headIndex();
+      q.pollHead()
           .completeExceptionally(
               new RaftOperationException(
                   Reason.TIMEOUT,
@@ -430,6 +512,9 @@ final class Group {
                       + timeoutNs / 1_000_000
                       + " ms; it may or may not have been applied"));
     }
+  }
+
+  private void expireReadsAndTransfer(long nowNs, long timeoutNs) {
     // Checked every tick for every group, quiescent ones included: nothing is allocated when no
     // read is waiting.
     if (!readsByRequest.isEmpty()) {
@@ -477,6 +562,9 @@ final class Group {
     while (!pending.isEmpty()) {
       pending.pollHead().completeExceptionally(e);
     }
+    while (!forwarded.isEmpty()) {
+      forwarded.pollHead().completeExceptionally(e);
+    }
     for (ReadWait w : readsByRequest.values()) {
       w.requests.forEach(r -> r.future().completeExceptionally(e));
     }
@@ -492,7 +580,7 @@ final class Group {
   }
 
   int pendingCount() {
-    return pending.size();
+    return pending.size() + forwarded.size();
   }
 
   Supplier<GroupStatus> status() {

@@ -156,11 +156,7 @@ final class HostAgent implements Agent {
     this.heartbeats = new HeartbeatCoalescer(config.nodeId(), transport);
     this.forwarding =
         new Forwarding(
-            config.nodeId(),
-            transport,
-            config.resultCodec(),
-            config.requestTimeoutNs(),
-            config.maxCommandBytes());
+            config.nodeId(), transport, config.requestTimeoutNs(), config.maxCommandBytes());
     this.nextTickNs = config.clock().nanoTime() + config.tickIntervalNs();
     this.pingEveryTicks = Math.max(1, config.electionTick() / 3);
   }
@@ -211,9 +207,19 @@ final class HostAgent implements Agent {
 
   /** Queues a proposal into its group's batch (host thread). */
   void addProposal(long groupId, Group.Proposal p) {
-    Group g = batching(groupId, p.future());
-    if (g != null) {
-      g.proposalBatch.add(p);
+    if (p.future() != null) {
+      Group g = batching(groupId, p.future());
+      if (g != null) {
+        g.proposalBatch.add(p);
+      }
+      return;
+    }
+    // Forwarded by a follower: a refusal goes back to it.
+    RaftOperationException refusal = refusal(groupId);
+    if (refusal != null) {
+      forwarding.refused(p.from(), groupId, p.requestId(), refusal);
+    } else {
+      join(groups.get(groupId)).proposalBatch.add(p);
     }
   }
 
@@ -240,15 +246,24 @@ final class HostAgent implements Agent {
    * null after failing the operation's future: the group is not hosted here, or the log failed.
    */
   private Group batching(long groupId, CompletableFuture<?> future) {
-    Group g = groups.get(groupId);
-    if (g == null) {
-      future.completeExceptionally(unknownGroup(groupId));
+    RaftOperationException refusal = refusal(groupId);
+    if (refusal != null) {
+      future.completeExceptionally(refusal);
       return null;
     }
-    if (storeFailure != null) {
-      future.completeExceptionally(logFailed(groupId));
-      return null;
+    return join(groups.get(groupId));
+  }
+
+  /** Why a client operation cannot join the group's batch, or null if it can. */
+  private RaftOperationException refusal(long groupId) {
+    if (!groups.containsKey(groupId)) {
+      return unknownGroup(groupId);
     }
+    return storeFailure != null ? logFailed(groupId) : null;
+  }
+
+  /** Marks the group dirty (its batch joined this duty cycle) and awake. */
+  private Group join(Group g) {
     if (g.proposalBatch.isEmpty() && g.readBatch.isEmpty()) {
       dirty.add(g);
     }
@@ -302,7 +317,8 @@ final class HostAgent implements Agent {
       applied = snap.get().meta().index();
     }
     RaftNode node = RaftNode.create(config.raftConfig(groupId, applied), log);
-    Group g = new Group(groupId, node, sm, applied, config.listener(), config.stamper());
+    Group g =
+        new Group(groupId, node, sm, applied, config.listener(), config.stamper(), forwarding);
     groups.put(groupId, g);
     synchronized (views) {
       views.put(groupId, g.view);
@@ -428,7 +444,7 @@ final class HostAgent implements Agent {
     if (m.type() == MessageType.CLIENT_REQUEST) {
       forwarding.onRequest(this, m, nowNs);
     } else if (m.type() == MessageType.CLIENT_RESPONSE) {
-      forwarding.onResponse(m);
+      forwarding.onResponse(this, m);
     } else if (m.type().isHost()) {
       transfers.onMessage(g, m, nowNs);
     } else {

@@ -62,7 +62,6 @@ public final class HostConfig {
   private final java.util.concurrent.Executor snapshotExecutor;
   private final java.util.concurrent.Executor syncExecutor;
   private final boolean quiesce;
-  private final ResultCodec resultCodec;
   private final ProposalStamper stamper;
 
   private HostConfig(Builder b) {
@@ -93,18 +92,12 @@ public final class HostConfig {
     this.snapshotExecutor = b.snapshotExecutor;
     this.syncExecutor = b.syncExecutor;
     this.quiesce = b.quiesce;
-    this.resultCodec = b.resultCodec != null ? b.resultCodec : ResultCodec.BYTES;
     this.stamper = b.stamper != null ? b.stamper : ProposalStamper.NONE;
   }
 
   /** What the leader does to each command before appending it. */
   public ProposalStamper stamper() {
     return stamper;
-  }
-
-  /** How results of forwarded proposals travel back. */
-  public ResultCodec resultCodec() {
-    return resultCodec;
   }
 
   /** Whether idle groups stop heartbeating (see {@link Builder#quiesce(boolean)}). */
@@ -231,7 +224,6 @@ public final class HostConfig {
     private HostListener listener;
     private java.util.concurrent.Executor snapshotExecutor;
     private boolean quiesce = true;
-    private ResultCodec resultCodec;
     private ProposalStamper stamper;
 
     private Builder(long nodeId) {
@@ -431,13 +423,6 @@ public final class HostConfig {
     public Builder stamper(ProposalStamper v) {
       once("stamper");
       stamper = v;
-      return this;
-    }
-
-    /** How results of proposals forwarded to the leader travel back. Default: byte[] or null. */
-    public Builder resultCodec(ResultCodec v) {
-      once("resultCodec");
-      resultCodec = v;
       return this;
     }
 

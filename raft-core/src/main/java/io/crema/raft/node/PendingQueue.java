@@ -35,6 +35,38 @@ final class PendingQueue {
     size++;
   }
 
+  /**
+   * Adds in index order: at the end when {@code idx} is not below the newest (the usual case), else
+   * moved back past every newer index (equal indexes keep their arrival order).
+   */
+  void insert(long idx, long t, CompletableFuture<Object> f, long start) {
+    addLast(idx, t, f, start);
+    int mask = index.length - 1;
+    for (int i = size - 1; i > 0; i--) {
+      int at = (head + i) & mask;
+      int before = (head + i - 1) & mask;
+      if (index[before] <= index[at]) {
+        return;
+      }
+      swap(at, before);
+    }
+  }
+
+  private void swap(int a, int b) {
+    long i = index[a];
+    index[a] = index[b];
+    index[b] = i;
+    long t = term[a];
+    term[a] = term[b];
+    term[b] = t;
+    long s = startNs[a];
+    startNs[a] = startNs[b];
+    startNs[b] = s;
+    Object f = future[a];
+    future[a] = future[b];
+    future[b] = f;
+  }
+
   long headIndex() {
     return index[head];
   }

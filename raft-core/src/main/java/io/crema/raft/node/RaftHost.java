@@ -186,9 +186,10 @@ public final class RaftHost implements AutoCloseable {
 
   /**
    * Proposes a command on whichever node leads the group: here if this node leads, else carried to
-   * the leader over the transport, whose result comes back (encoded with the configured {@link
-   * ResultCodec}). Failures as for {@link #propose}; a forwarded command without an answer in time
-   * fails with TIMEOUT (it may or may not have been applied).
+   * the leader over the transport. The leader answers where it appended the command and the future
+   * completes with this node's own result when it applies that entry (the state machine must be
+   * deterministic, as every replica's must). Failures as for {@link #propose}; a forwarded command
+   * without an outcome in time fails with TIMEOUT (it may or may not have been applied).
    */
   public CompletableFuture<Object> proposeViaLeader(long groupId, byte[] command) {
     return proposal(groupId, command, true);

@@ -3,7 +3,6 @@ package io.crema.raft.testkit.host;
 import io.crema.raft.Entry;
 import io.crema.raft.SnapshotMeta;
 import io.crema.raft.StateMachine;
-import io.crema.raft.node.ResultCodec;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -20,23 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * safe from any thread.
  */
 public final class KvStateMachine implements StateMachine {
-  /**
-   * Its results (strings or null) over the wire, for proposals forwarded to the leader ({@code
-   * HostConfig.Builder.resultCodec}).
-   */
-  public static final ResultCodec RESULTS =
-      new ResultCodec() {
-        @Override
-        public byte[] encode(Object result) {
-          return result == null ? null : ((String) result).getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Object decode(byte[] bytes) {
-          return new String(bytes, StandardCharsets.UTF_8);
-        }
-      };
-
   private final Map<String, String> data = new ConcurrentHashMap<>();
   private volatile long lastApplied;
 

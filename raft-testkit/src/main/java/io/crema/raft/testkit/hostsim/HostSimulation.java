@@ -122,7 +122,6 @@ public final class HostSimulation {
                   .snapshotKeepEntries(5)
                   .snapshotChunkBytes(1024)
                   .requestTimeoutMs(200)
-                  .resultCodec(KvStateMachine.RESULTS)
                   .snapshotExecutor(Runnable::run)
                   .syncExecutor(this::syncLater)
                   .listener(

@@ -89,7 +89,7 @@ class RaftHostTest {
   /** A proposal on a follower is carried to the leader; its result comes back. */
   @Test
   void followerForwardsProposalsToTheLeader() throws Exception {
-    cluster = new HostCluster(3, b -> b.resultCodec(KvStateMachine.RESULTS));
+    cluster = new HostCluster(3, b -> {});
     long leader = awaitLeader();
     long follower = leader == 1 ? 2 : 1;
     Await.until(
@@ -103,13 +103,32 @@ class RaftHostTest {
   }
 
   /**
+   * A forwarded proposal completes when the follower itself has applied it, with its own state
+   * machine's result: a read of the follower's state right after the future completes sees it.
+   */
+  @Test
+  void forwardedProposalCompletesAfterTheFollowerApplied() throws Exception {
+    cluster = new HostCluster(3, b -> {});
+    long leader = awaitLeader();
+    long follower = leader == 1 ? 2 : 1;
+    Await.until(
+        () -> cluster.host(follower).view(0).leader() == leader, WAIT, "follower knows leader");
+    for (int i = 0; i < 200; i++) {
+      Object previous =
+          get(cluster.host(follower).proposeViaLeader(0, KvStateMachine.put("k", "v" + i)));
+      assertEquals(i == 0 ? null : "v" + (i - 1), previous, "result of write " + i);
+      assertEquals("v" + i, cluster.node(follower).kv.get("k"), "follower state after write " + i);
+    }
+  }
+
+  /**
    * Forwarded proposals whose answers never arrive (the link from the leader back to the follower
    * is cut; the leader does apply them) fail with TIMEOUT after the request timeout; the answered
    * ones before them are not disturbed.
    */
   @Test
   void unansweredForwardedProposalsTimeOut() throws Exception {
-    cluster = new HostCluster(3, b -> b.resultCodec(KvStateMachine.RESULTS).requestTimeoutMs(400));
+    cluster = new HostCluster(3, b -> b.requestTimeoutMs(400));
     long leader = awaitLeader();
     long follower = leader == 1 ? 2 : 1;
     Await.until(
