@@ -280,30 +280,16 @@ final class Group {
     forwarded.insert(index, term, f, startNs);
   }
 
-  /** Resolves the forwarded commands waiting on a position once something was applied there. */
-  private void resolveForwarded(Entry e, Object result, long nowNs) {
-    while (!forwarded.isEmpty() && forwarded.headIndex() <= e.index()) {
-      long index = forwarded.headIndex();
-      boolean same = index == e.index() && forwarded.headTerm() == e.term();
-      long latency = nowNs - forwarded.headStartNs();
-      CompletableFuture<Object> f = forwarded.pollHead();
-      if (same) {
-        metrics.recordLatency(latency);
-        listener.onProposalApplied(id, latency);
-        f.complete(result);
-      } else {
-        f.completeExceptionally(superseded(index));
-      }
-    }
-  }
-
-  /** Resolves the proposals waiting on a position once something was applied there. */
-  private void resolve(Entry e, Object result, long nowNs) {
-    while (!pending.isEmpty() && pending.headIndex() <= e.index()) {
-      long index = pending.headIndex();
-      boolean same = index == e.index() && pending.headTerm() == e.term();
-      long latency = nowNs - pending.headStartNs();
-      CompletableFuture<Object> f = pending.pollHead();
+  /**
+   * Resolves what waits in {@code q} (proposals made here, or commands forwarded from here) on a
+   * position once something was applied there.
+   */
+  private void resolve(PendingQueue q, Entry e, Object result, long nowNs) {
+    while (!q.isEmpty() && q.headIndex() <= e.index()) {
+      long index = q.headIndex();
+      boolean same = index == e.index() && q.headTerm() == e.term();
+      long latency = nowNs - q.headStartNs();
+      CompletableFuture<Object> f = q.pollHead();
       if (same) {
         metrics.recordLatency(latency);
         listener.onProposalApplied(id, latency);
@@ -393,8 +379,8 @@ final class Group {
       Entry e = committed.get(i);
       if (e.type() == EntryType.CONF_CHANGE) {
         ConfState cs = node.applyConfChange(ConfChange.decode(e.data()));
-        resolve(e, cs, nowNs);
-        resolveForwarded(e, cs, nowNs);
+        resolve(pending, e, cs, nowNs);
+        resolve(forwarded, e, cs, nowNs);
         i++;
         continue;
       }
@@ -406,10 +392,8 @@ final class Group {
       Object[] results = resultsFor(run.size());
       sm.apply(run, results);
       for (int k = 0; k < run.size(); k++) {
-        resolve(run.get(k), results[k], nowNs);
-        if (!forwarded.isEmpty()) {
-          resolveForwarded(run.get(k), results[k], nowNs);
-        }
+        resolve(pending, run.get(k), results[k], nowNs);
+        resolve(forwarded, run.get(k), results[k], nowNs);
         results[k] = null;
       }
       i = j;
