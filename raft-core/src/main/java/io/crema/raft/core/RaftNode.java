@@ -337,6 +337,15 @@ public final class RaftNode {
     }
   }
 
+  /**
+   * Whether a snapshot received from the leader waits to be installed: from the step that accepts
+   * it until the {@link #advance} of the Ready that carries it. The host reads that snapshot from
+   * its store then, so it must not commit another received snapshot in between.
+   */
+  public boolean installingSnapshot() {
+    return raft.log.unstable().snapshot() != null;
+  }
+
   /** The latest snapshot known to the log (taken locally or installed). */
   public SnapshotMeta snapshotMeta() {
     return raft.log.snapshot();

@@ -216,10 +216,19 @@ final class SnapshotTransfers {
       r.offset += m.payload().length;
       r.lastProgressNs = nowNs;
       if (r.offset >= r.total) {
+        if (g.node.installingSnapshot()) {
+          // An earlier snapshot of this group waits for its install, which reads the store's
+          // latest: committing this one now would replace it. Refused; the leader sends it again.
+          abort(r);
+          receivers.remove(key);
+          ack(g, m, meta, 0, true);
+          return;
+        }
         r.writer.out().flush();
-        r.writer.commit();
         receivers.remove(key);
-        // The data is durable: now the algorithm may install the snapshot.
+        // The algorithm decides first; only a snapshot it takes becomes the store's latest (an
+        // install reads the latest, so a refused one must not shadow an older one taken later).
+        // The Ready that installs it is persisted after this cycle, after the commit below.
         g.node.step(
             Message.builder(MessageType.SNAPSHOT)
                 .groupId(g.id)
@@ -228,6 +237,11 @@ final class SnapshotTransfers {
                 .term(m.term())
                 .snapshot(meta)
                 .build());
+        if (g.node.installingSnapshot()) {
+          r.writer.commit();
+        } else {
+          abort(r);
+        }
       }
       ack(g, m, meta, r.offset, false);
     } catch (IOException e) {
