@@ -72,14 +72,20 @@ class RaftHostTest {
     assertTrue(st.stats().proposalLatencyNs().getTotalCount() >= 1000);
   }
 
+  /** A follower of group 0, once it knows the leader. */
+  private long followerOf(long leader) throws Exception {
+    long follower = leader == 1 ? 2 : 1;
+    Await.until(
+        () -> cluster.host(follower).view(0).leader() == leader, WAIT, "follower knows leader");
+    return follower;
+  }
+
   /** A follower refuses proposals and names the leader. */
   @Test
   void followerRefusesWithLeaderHint() throws Exception {
     cluster = new HostCluster(3, b -> {});
     long leader = awaitLeader();
-    long follower = leader == 1 ? 2 : 1;
-    Await.until(
-        () -> cluster.host(follower).view(0).leader() == leader, WAIT, "follower knows leader");
+    long follower = followerOf(leader);
     RaftOperationException e =
         failure(cluster.host(follower).propose(0, KvStateMachine.put("a", "b")));
     assertEquals(RaftOperationException.Reason.NOT_LEADER, e.reason());
@@ -91,9 +97,7 @@ class RaftHostTest {
   void followerForwardsProposalsToTheLeader() throws Exception {
     cluster = new HostCluster(3, b -> {});
     long leader = awaitLeader();
-    long follower = leader == 1 ? 2 : 1;
-    Await.until(
-        () -> cluster.host(follower).view(0).leader() == leader, WAIT, "follower knows leader");
+    long follower = followerOf(leader);
     assertNull(get(cluster.host(follower).proposeViaLeader(0, KvStateMachine.put("f", "1"))));
     assertEquals(
         "1", get(cluster.host(follower).proposeViaLeader(0, KvStateMachine.put("f", "2"))));
@@ -110,9 +114,7 @@ class RaftHostTest {
   void forwardedProposalCompletesAfterTheFollowerApplied() throws Exception {
     cluster = new HostCluster(3, b -> {});
     long leader = awaitLeader();
-    long follower = leader == 1 ? 2 : 1;
-    Await.until(
-        () -> cluster.host(follower).view(0).leader() == leader, WAIT, "follower knows leader");
+    long follower = followerOf(leader);
     for (int i = 0; i < 200; i++) {
       Object previous =
           get(cluster.host(follower).proposeViaLeader(0, KvStateMachine.put("k", "v" + i)));
@@ -130,9 +132,7 @@ class RaftHostTest {
   void unansweredForwardedProposalsTimeOut() throws Exception {
     cluster = new HostCluster(3, b -> b.requestTimeoutMs(400));
     long leader = awaitLeader();
-    long follower = leader == 1 ? 2 : 1;
-    Await.until(
-        () -> cluster.host(follower).view(0).leader() == leader, WAIT, "follower knows leader");
+    long follower = followerOf(leader);
     for (int i = 0; i < 20; i++) {
       get(cluster.host(follower).proposeViaLeader(0, KvStateMachine.put("a", "v" + i)));
     }
