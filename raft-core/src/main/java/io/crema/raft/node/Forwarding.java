@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -151,7 +152,7 @@ final class Forwarding {
     if (b.accepted == null) {
       b.accepted = new long[64];
     } else if (2 * b.acceptedPairs == b.accepted.length) {
-      b.accepted = java.util.Arrays.copyOf(b.accepted, b.accepted.length * 2);
+      b.accepted = Arrays.copyOf(b.accepted, b.accepted.length * 2);
     }
     b.acceptedTerm = term;
     b.accepted[2 * b.acceptedPairs] = requestId;
@@ -159,9 +160,24 @@ final class Forwarding {
     b.acceptedPairs++;
   }
 
-  /** Leader side: the forwarded request could not be proposed. */
-  void refused(long peer, long groupId, long requestId, RaftOperationException e) {
-    respond(peer, groupId, requestId, e);
+  /**
+   * Fails a proposal of the group: the future of one made here, or, for one forwarded by a
+   * follower, an answer to that follower.
+   */
+  void fail(Group.Proposal p, long groupId, RaftOperationException e) {
+    if (p.future() != null) {
+      p.future().completeExceptionally(e);
+      return;
+    }
+    byte[] text = String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
+    ByteBuffer data = ByteBuffer.allocate(1 + 8 + text.length);
+    data.put((byte) e.reason().ordinal()).putLong(e.leader()).put(text);
+    add(
+        answers,
+        MessageType.CLIENT_RESPONSE,
+        p.from(),
+        groupId,
+        new Entry(p.requestId(), STATUS_ERROR, NORMAL, data.array()));
   }
 
   /** Moves the batch's accepted pairs into one answer entry. */
@@ -227,24 +243,12 @@ final class Forwarding {
 
   /**
    * Leader side: propose each forwarded command; where it went (or why not) is answered with this
-   * duty cycle's answers ({@link #accepted}, {@link #refused}).
+   * duty cycle's answers ({@link #accepted}, {@link #fail}).
    */
   void onRequest(HostAgent host, Message m, long nowNs) {
     for (Entry e : m.entries()) {
       host.addProposal(m.groupId(), new Group.Proposal(e.data(), null, nowNs, m.from(), e.index()));
     }
-  }
-
-  private void respond(long peer, long groupId, long requestId, RaftOperationException error) {
-    byte[] text = String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8);
-    ByteBuffer data = ByteBuffer.allocate(1 + 8 + text.length);
-    data.put((byte) error.reason().ordinal()).putLong(error.leader()).put(text);
-    add(
-        answers,
-        MessageType.CLIENT_RESPONSE,
-        peer,
-        groupId,
-        new Entry(requestId, STATUS_ERROR, NORMAL, data.array()));
   }
 
   /** Sends the answers held back by back-pressure, in order, until the transport refuses again. */

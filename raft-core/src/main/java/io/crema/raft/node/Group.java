@@ -70,7 +70,7 @@ final class Group {
    */
   private final PendingQueue forwarded = new PendingQueue();
 
-  /** Leader side: where forwarded commands are reported appended, or refused. */
+  /** Where appended forwarded commands are reported and failed proposals answered. */
   private final Forwarding forwarding;
 
   private final Long2ObjectHashMap<ReadWait> readsByRequest = new Long2ObjectHashMap<>();
@@ -170,11 +170,7 @@ final class Group {
 
   private void failAll(List<Proposal> ps, RaftOperationException e) {
     for (Proposal p : ps) {
-      if (p.future() == null) {
-        forwarding.refused(p.from(), id, p.requestId(), e);
-      } else {
-        p.future().completeExceptionally(e);
-      }
+      forwarding.fail(p, id, e);
     }
   }
 

@@ -207,17 +207,9 @@ final class HostAgent implements Agent {
 
   /** Queues a proposal into its group's batch (host thread). */
   void addProposal(long groupId, Group.Proposal p) {
-    if (p.future() != null) {
-      Group g = batching(groupId, p.future());
-      if (g != null) {
-        g.proposalBatch.add(p);
-      }
-      return;
-    }
-    // Forwarded by a follower: a refusal goes back to it.
     RaftOperationException refusal = refusal(groupId);
     if (refusal != null) {
-      forwarding.refused(p.from(), groupId, p.requestId(), refusal);
+      forwarding.fail(p, groupId, refusal); // a forwarded one's refusal goes back to the follower
     } else {
       join(groups.get(groupId)).proposalBatch.add(p);
     }
