@@ -14,6 +14,14 @@ import org.junit.jupiter.api.Test;
 class PendingQueueTest {
   private record Item(long index, long term, long start, CompletableFuture<Object> f) {}
 
+  /** Polls the head, checking it is {@code it}. */
+  private static void pollHeadExpecting(PendingQueue q, Item it, String where) {
+    assertEquals(it.index(), q.headIndex(), where);
+    assertEquals(it.term(), q.headTerm(), where);
+    assertEquals(it.start(), q.headStartNs(), where);
+    assertSame(it.f(), q.pollHead(), where);
+  }
+
   /** Random adds and removals at both ends, with wrap-around and growth, against a deque. */
   @Test
   void behavesLikeADequeThroughWrapAndGrowth() {
@@ -32,10 +40,7 @@ class PendingQueueTest {
         model.addLast(it);
       } else if (op < 9) {
         Item it = model.pollFirst();
-        assertEquals(it.index(), q.headIndex(), where);
-        assertEquals(it.term(), q.headTerm(), where);
-        assertEquals(it.start(), q.headStartNs(), where);
-        assertSame(it.f(), q.pollHead(), where);
+        pollHeadExpecting(q, it, where);
       } else {
         Item it = model.pollLast();
         assertEquals(it.index(), q.lastIndex(), where);
@@ -72,10 +77,7 @@ class PendingQueueTest {
         model.add(at, it);
       } else {
         Item it = model.remove(0);
-        assertEquals(it.index(), q.headIndex(), where);
-        assertEquals(it.term(), q.headTerm(), where);
-        assertEquals(it.start(), q.headStartNs(), where);
-        assertSame(it.f(), q.pollHead(), where);
+        pollHeadExpecting(q, it, where);
       }
       assertEquals(model.size(), q.size(), where);
     }
