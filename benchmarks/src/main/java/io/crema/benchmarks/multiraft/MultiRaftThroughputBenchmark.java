@@ -2,6 +2,7 @@ package io.crema.benchmarks.multiraft;
 
 import io.crema.benchmarks.BenchSupport;
 import io.crema.benchmarks.InFlightWindow;
+import io.crema.benchmarks.KeyValueTable;
 import io.crema.benchmarks.SharedLoop;
 import io.crema.multiraft.InProcessForwarder;
 import io.crema.multiraft.KeyValueAdapter;
@@ -18,11 +19,8 @@ import io.crema.raft.storage.MemoryLogStore;
 import io.crema.raft.transport.InMemoryNetwork;
 import java.io.DataOutputStream;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -130,9 +128,12 @@ public class MultiRaftThroughputBenchmark {
   private int nextNode;
   private int next;
 
-  /** A map of byte-string keys to values (or, if not storing, a counter); results are null. */
+  /**
+   * A {@link KeyValueTable} of 16-byte keys and values (or, if not storing, a counter); results are
+   * null. The MicroRaft benchmark's state machine stores into the same table.
+   */
   static final class MapMachine implements StateMachine {
-    final Map<ByteBuffer, byte[]> data = new HashMap<>();
+    final KeyValueTable data = new KeyValueTable(16);
     final boolean store;
     volatile int size;
 
@@ -146,19 +147,15 @@ public class MultiRaftThroughputBenchmark {
         size += entries.size();
         return;
       }
-      for (Entry e : entries) {
-        byte[] c = e.data();
+      for (int i = 0; i < entries.size(); i++) {
+        byte[] c = entries.get(i).data();
         if (c.length == 0) {
           continue;
         }
-        int keyLength = c[1] & 0xff;
-        ByteBuffer key = ByteBuffer.wrap(c, 2, keyLength).slice();
         if (c[0] == 'P') {
-          byte[] v = new byte[c.length - 2 - keyLength];
-          System.arraycopy(c, 2 + keyLength, v, 0, v.length);
-          data.put(key, v);
+          data.put(c, 1, 1 + KeyValueTable.KEY_BYTES);
         } else {
-          data.remove(key);
+          data.remove(c, 1);
         }
       }
       size = data.size();
@@ -166,7 +163,7 @@ public class MultiRaftThroughputBenchmark {
 
     @Override
     public Snapshot snapshot() {
-      Map<ByteBuffer, byte[]> copy = new HashMap<>(data);
+      KeyValueTable copy = data.copy();
       return out -> {
         DataOutputStream d = new DataOutputStream(out);
         d.writeInt(copy.size());
@@ -181,33 +178,37 @@ public class MultiRaftThroughputBenchmark {
     }
   }
 
-  /** Commands: 'P' | key length | key | value, or 'D' | key length | key. */
+  /** Commands: 'P' | 16-byte key | 16-byte value, or 'D' | 16-byte key. */
   static final class MapAdapter implements KeyValueAdapter<MapMachine> {
-    private static byte[] encode(char op, byte[] key, byte[] value) {
-      if (key.length > 255) {
-        throw new IllegalArgumentException("key length must be <= 255, was " + key.length);
+    private static byte[] encode(char op, byte[] key, byte[] value, int valueBytes) {
+      if (key.length != KeyValueTable.KEY_BYTES) {
+        throw new IllegalArgumentException(
+            "keys of this benchmark are " + KeyValueTable.KEY_BYTES + " bytes, was " + key.length);
       }
-      byte[] c = new byte[2 + key.length + value.length];
+      if (value.length != valueBytes) {
+        throw new IllegalArgumentException(
+            "values of this benchmark are " + valueBytes + " bytes, was " + value.length);
+      }
+      byte[] c = new byte[1 + key.length + value.length];
       c[0] = (byte) op;
-      c[1] = (byte) key.length;
-      System.arraycopy(key, 0, c, 2, key.length);
-      System.arraycopy(value, 0, c, 2 + key.length, value.length);
+      System.arraycopy(key, 0, c, 1, key.length);
+      System.arraycopy(value, 0, c, 1 + key.length, value.length);
       return c;
     }
 
     @Override
     public byte[] encodePut(byte[] key, byte[] value, long ttlMs) {
-      return encode('P', key, value);
+      return encode('P', key, value, KeyValueTable.VALUE_BYTES);
     }
 
     @Override
     public byte[] encodeDelete(byte[] key) {
-      return encode('D', key, new byte[0]);
+      return encode('D', key, new byte[0], 0);
     }
 
     @Override
     public byte[] get(MapMachine sm, byte[] key) {
-      return sm.data.get(ByteBuffer.wrap(key));
+      return sm.data.get(key);
     }
 
     @Override

@@ -4,9 +4,9 @@ import static io.crema.benchmarks.peers.PeerSupport.BATCH;
 import static io.crema.benchmarks.peers.PeerSupport.IN_FLIGHT;
 import static io.crema.benchmarks.peers.PeerSupport.KEY_BYTES;
 import static io.crema.benchmarks.peers.PeerSupport.SETUP_TIMEOUT_S;
-import static io.crema.benchmarks.peers.PeerSupport.VALUE_BYTES;
 
 import io.crema.benchmarks.BenchSupport;
+import io.crema.benchmarks.KeyValueTable;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
@@ -15,10 +15,8 @@ import io.microraft.executor.impl.DefaultRaftNodeExecutor;
 import io.microraft.model.message.RaftMessage;
 import io.microraft.statemachine.StateMachine;
 import io.microraft.transport.Transport;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +45,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * executor (no serialisation, no copy). MicroRaft's log is in memory ({@code NopRaftStore}, its
  * default: MicroRaft has no durable log unless the application supplies a {@code RaftStore}), so
  * nothing is written to disk. The state machine stores puts of 16-byte keys and 16-byte values in a
- * hash map. The benchmark thread keeps {@value PeerSupport#IN_FLIGHT} writes in flight with {@link
- * RaftNode#replicate} on the leader (MicroRaft does not forward from followers); the future
- * completes once the entry is committed and applied on the leader.
+ * {@link KeyValueTable}, as our in-memory benchmark's does. The benchmark thread keeps {@value
+ * PeerSupport#IN_FLIGHT} writes in flight with {@link RaftNode#replicate} on the leader (MicroRaft
+ * does not forward from followers); the future completes once the entry is committed and applied on
+ * the leader.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar MicroRaftBenchmark}
  */
@@ -130,35 +129,31 @@ public class MicroRaftBenchmark extends PeerBenchmark {
   }
 
   /**
-   * Puts of 16-byte keys and values (a 32-byte command) into a hash map; runs on the node's
-   * executor thread. The snapshot is one chunk, a copy of the map.
+   * Puts of 16-byte keys and values (a 32-byte command) into a {@link KeyValueTable}, as our
+   * in-memory benchmark's state machine does; runs on the node's executor thread. The snapshot is
+   * one chunk, a copy of the table.
    */
   static final class KeyValueMachine implements StateMachine {
-    private final Map<ByteBuffer, byte[]> data = new HashMap<>();
+    private final KeyValueTable data = new KeyValueTable(IN_FLIGHT);
 
     @Override
     public Object runOperation(long commitIndex, Object operation) {
       if (operation instanceof byte[]) {
-        byte[] c = (byte[]) operation;
-        data.put(
-            ByteBuffer.wrap(c, 0, KEY_BYTES).slice(),
-            Arrays.copyOfRange(c, KEY_BYTES, KEY_BYTES + VALUE_BYTES));
+        data.put((byte[]) operation, 0, KEY_BYTES);
       }
       return null;
     }
 
     @Override
     public void takeSnapshot(long commitIndex, Consumer<Object> chunkConsumer) {
-      chunkConsumer.accept(new HashMap<>(data));
+      chunkConsumer.accept(data.copy());
     }
 
     @Override
     public void installSnapshot(long commitIndex, List<Object> chunks) {
       data.clear();
       for (Object chunk : chunks) {
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) chunk).entrySet()) {
-          data.put((ByteBuffer) e.getKey(), (byte[]) e.getValue());
-        }
+        data.putAll((KeyValueTable) chunk);
       }
     }
 

@@ -29,11 +29,25 @@ final class PeerSupport {
       java.util.Map<java.nio.ByteBuffer, byte[]> data, byte[][] keys, byte[] lastRound) {
     int stale = 0;
     for (int i = 0; i < keys.length; i++) {
-      byte[] v = data.get(java.nio.ByteBuffer.wrap(keys[i]));
-      if (v == null || v[0] != lastRound[i]) {
+      if (stale(data.get(java.nio.ByteBuffer.wrap(keys[i])), lastRound[i])) {
         stale++;
       }
     }
     return stale;
+  }
+
+  /** How many of {@code keys} do not hold, in {@code data}, the value last written to them. */
+  static int staleKeys(io.crema.benchmarks.KeyValueTable data, byte[][] keys, byte[] lastRound) {
+    int stale = 0;
+    for (int i = 0; i < keys.length; i++) {
+      if (stale(data.get(keys[i]), lastRound[i])) {
+        stale++;
+      }
+    }
+    return stale;
+  }
+
+  private static boolean stale(byte[] value, byte round) {
+    return value == null || value[0] != round;
   }
 }
