@@ -247,7 +247,7 @@ final class Forwarding {
    */
   void onRequest(HostAgent host, Message m, long nowNs) {
     for (Entry e : m.entries()) {
-      host.addProposal(m.groupId(), new Group.Proposal(e.data(), null, nowNs, m.from(), e.index()));
+      host.addProposal(m.groupId(), new Group.Proposal(e.data(), null, m.from(), e.index()));
     }
   }
 

@@ -29,10 +29,9 @@ final class Group {
    * forwarded by follower {@code from} as its request {@code requestId} ({@code future} null: the
    * follower is told where the command went and completes its caller when it applies that entry).
    */
-  record Proposal(
-      byte[] data, CompletableFuture<Object> future, long startNs, long from, long requestId) {
-    Proposal(byte[] data, CompletableFuture<Object> future, long startNs) {
-      this(data, future, startNs, 0, 0);
+  record Proposal(byte[] data, CompletableFuture<Object> future, long from, long requestId) {
+    Proposal(byte[] data, CompletableFuture<Object> future) {
+      this(data, future, 0, 0);
     }
   }
 
@@ -150,7 +149,7 @@ final class Group {
         if (p.future() == null) {
           forwarding.accepted(p.from(), id, p.requestId(), first + i, term);
         } else {
-          addPending(first + i, term, p.future(), p.startNs());
+          addPending(first + i, term, p.future(), nowNs);
         }
       }
       metrics.proposals += proposalBatch.size();

@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
  * @param snapshotsTaken local snapshots written
  * @param snapshotsInstalled snapshots received from a leader and installed
  * @param lastSnapshotNs duration of the last local snapshot, capture to durable
- * @param proposalLatencyNs propose-to-apply latency of this node's proposals (a copy)
+ * @param proposalLatencyNs latency of this node's proposals from the duty cycle that took each up
+ *     (the first after its {@code propose()}) to its apply here (a copy)
  */
 public record GroupStats(
     long proposals,

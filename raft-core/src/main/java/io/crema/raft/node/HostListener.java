@@ -10,7 +10,10 @@ public interface HostListener {
   /** A listener that ignores everything. */
   HostListener NONE = new HostListener() {};
 
-  /** A proposal made on this node was applied; latency from propose() to apply. */
+  /**
+   * A proposal made on this node was applied; latency from the host's duty cycle that took it up
+   * (the first after {@code propose()}) to its apply here.
+   */
   default void onProposalApplied(long groupId, long latencyNs) {}
 
   /** This node's role or known leader in a group changed. */

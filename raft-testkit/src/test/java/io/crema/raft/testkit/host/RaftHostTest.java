@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,49 @@ class RaftHostTest {
   }
 
   /** A follower refuses proposals and names the leader. */
+  /** A future that records, in its own completion methods, how it was completed. */
+  private static final class Outcome extends CompletableFuture<Object> {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public boolean complete(Object value) {
+      calls.add("complete " + value);
+      return super.complete(value);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable error) {
+      calls.add("fail " + ((RaftOperationException) error).reason());
+      return super.completeExceptionally(error);
+    }
+  }
+
+  /**
+   * The caller's own future carries the outcome: the host completes it once, through the methods a
+   * subclass can act in, and returns it.
+   */
+  @Test
+  void proposalCompletesTheCallersFuture() throws Exception {
+    cluster = new HostCluster(3, b -> {});
+    long leader = awaitLeader();
+    Outcome first = new Outcome();
+    assertSame(first, cluster.host(leader).propose(0, KvStateMachine.put("o", "1"), first));
+    Outcome second = cluster.host(leader).propose(0, KvStateMachine.put("o", "2"), new Outcome());
+    assertEquals("1", get(second));
+    Await.until(first::isDone, WAIT, "the first outcome");
+    assertEquals(List.of("complete null"), first.calls);
+    assertEquals(List.of("complete 1"), second.calls);
+    Outcome refused = new Outcome();
+    cluster.host(followerOf(leader)).propose(0, KvStateMachine.put("o", "3"), refused);
+    assertEquals(RaftOperationException.Reason.NOT_LEADER, failure(refused).reason());
+    assertEquals(List.of("fail NOT_LEADER"), refused.calls);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> cluster.host(leader).propose(0, KvStateMachine.put("o", "4"), null));
+    assertEquals("outcome future must not be null", e.getMessage());
+  }
+
   @Test
   void followerRefusesWithLeaderHint() throws Exception {
     cluster = new HostCluster(3, b -> {});
