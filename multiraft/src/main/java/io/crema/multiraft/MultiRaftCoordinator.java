@@ -82,7 +82,6 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
     }
     this.registry = new ShardRegistry<>(shards);
     this.leaders = new LeaderTable(b.numShards);
-    this.meter = new RateMeter(b.clock);
     ShardForwarder forwarder = b.forwarder;
     if (b.forwardThroughHost) {
       long base = b.groupIdBase;
@@ -91,7 +90,8 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
     }
     this.operations =
         new ShardOperations<>(
-            nodeId, host, registry, leaders, forwarder, b.clock, b.operationTimeoutMs, meter);
+            nodeId, host, registry, leaders, forwarder, b.clock, b.operationTimeoutMs);
+    this.meter = new RateMeter(b.clock, operations::succeeded);
     this.balancer =
         new LeaderBalancer<>(
             nodeId, replicas, registry, host, b.transferTimeoutMs, this::scheduleRebalanceNow);
@@ -160,6 +160,7 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
 
   private void maintain() {
     try {
+      meter.sample();
       refresh();
       balancer.rebalanceOnce();
     } catch (RuntimeException e) {

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -31,9 +30,8 @@ final class ShardOperations<S extends StateMachine> {
   private final ShardForwarder forwarder;
   private final Clock clock;
   private final long timeoutNs;
-  private final RateMeter meter;
-  private final LongAdder succeeded = new LongAdder();
-  private final LongAdder failed = new LongAdder();
+  private final Counter succeeded = new Counter();
+  private final Counter failed = new Counter();
 
   ShardOperations(
       long nodeId,
@@ -42,8 +40,7 @@ final class ShardOperations<S extends StateMachine> {
       LeaderTable leaders,
       ShardForwarder forwarder,
       Clock clock,
-      long timeoutMs,
-      RateMeter meter) {
+      long timeoutMs) {
     this.nodeId = nodeId;
     this.host = host;
     this.registry = registry;
@@ -51,15 +48,14 @@ final class ShardOperations<S extends StateMachine> {
     this.forwarder = forwarder;
     this.clock = clock;
     this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    this.meter = meter;
   }
 
   long succeeded() {
-    return succeeded.sum();
+    return succeeded.get();
   }
 
   long failed() {
-    return failed.sum();
+    return failed.get();
   }
 
   /** A write routed to the shard's leader, retried until the request timeout. */
@@ -75,17 +71,17 @@ final class ShardOperations<S extends StateMachine> {
   CompletableFuture<Object> write(int shard, byte[] command, long budgetNs) {
     Operation<Object> op = new Operation<>(registry.get(shard), command, null, budgetNs);
     op.run();
-    if (budgetNs < timeoutNs && !op.result.isDone()) {
+    if (budgetNs < timeoutNs && !op.isDone()) {
       CompletableFuture.delayedExecutor(budgetNs, TimeUnit.NANOSECONDS).execute(op::expire);
     }
-    return op.result;
+    return op;
   }
 
   /** A linearizable read of this node's replica. */
   <T> CompletableFuture<T> read(int shard, Function<S, T> query) {
     Operation<T> op = new Operation<>(registry.get(shard), null, query, timeoutNs);
     op.run();
-    return op.result;
+    return op;
   }
 
   /** Proposes on this node only (a forwarded write): no forwarding, no retries. */
@@ -112,12 +108,42 @@ final class ShardOperations<S extends StateMachine> {
     return t;
   }
 
-  /** One operation and its attempts. */
-  private final class Operation<T> implements BiConsumer<Object, Throwable> {
+  /**
+   * A proposal made on this node: the host completes it, and it hands its outcome straight to its
+   * operation (no dependent stage to allocate, push and fire, as {@code whenComplete} would add).
+   */
+  private static final class LocalAttempt extends CompletableFuture<Object> {
+    private final BiConsumer<Object, Throwable> operation;
+
+    LocalAttempt(BiConsumer<Object, Throwable> operation) {
+      this.operation = operation;
+    }
+
+    @Override
+    public boolean complete(Object value) {
+      if (!super.complete(value)) {
+        return false;
+      }
+      operation.accept(value, null);
+      return true;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable error) {
+      if (!super.completeExceptionally(error)) {
+        return false;
+      }
+      operation.accept(null, error);
+      return true;
+    }
+  }
+
+  /** One operation and its attempts; it is the future its caller gets. */
+  private final class Operation<T> extends CompletableFuture<T>
+      implements BiConsumer<Object, Throwable> {
     final ShardRegistry.Shard<S> shard;
     final byte[] command;
     final Function<S, T> query;
-    final CompletableFuture<T> result = new CompletableFuture<>();
     final long deadlineNs;
     long target;
     long backoffMs = 1;
@@ -137,7 +163,9 @@ final class ShardOperations<S extends StateMachine> {
       } catch (RuntimeException e) {
         attempt = CompletableFuture.failedFuture(e);
       }
-      attempt.whenComplete(this);
+      if (!(attempt instanceof LocalAttempt)) {
+        attempt.whenComplete(this);
+      }
     }
 
     private CompletableFuture<?> issueRead() {
@@ -158,14 +186,14 @@ final class ShardOperations<S extends StateMachine> {
         leaders.observe(shard.id, v.leader(), v.term());
         if (v.isLeader()) {
           target = nodeId;
-          return host.propose(shard.groupId, command);
+          return host.propose(shard.groupId, command, new LocalAttempt(this));
         }
       }
       long leader = leaders.leader(shard.id);
       if (leader == 0 || leader == nodeId || forwarder == null) {
         // Unknown leader: the local replica answers NO_LEADER or NOT_LEADER with a hint.
         target = nodeId;
-        return host.propose(shard.groupId, command);
+        return host.propose(shard.groupId, command, new LocalAttempt(this));
       }
       target = leader;
       return forwarder.forward(leader, shard.id, command);
@@ -174,13 +202,12 @@ final class ShardOperations<S extends StateMachine> {
     @Override
     @SuppressWarnings("unchecked")
     public void accept(Object value, Throwable error) {
-      if (result.isDone()) {
+      if (isDone()) {
         return; // expired: the caller has its outcome
       }
       if (error == null) {
         succeeded.increment();
-        meter.record();
-        result.complete((T) value);
+        complete((T) value);
         return;
       }
       Throwable cause = unwrap(error);
@@ -256,14 +283,14 @@ final class ShardOperations<S extends StateMachine> {
               "no outcome for the write to shard "
                   + shard.id
                   + " by its deadline; it may or may not have been applied");
-      if (result.completeExceptionally(e)) {
+      if (completeExceptionally(e)) {
         failed.increment();
       }
     }
 
     private void fail(Throwable t) {
       failed.increment();
-      result.completeExceptionally(t);
+      completeExceptionally(t);
     }
   }
 }

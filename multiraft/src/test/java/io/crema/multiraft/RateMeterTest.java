@@ -8,38 +8,50 @@ import org.junit.jupiter.api.Test;
 class RateMeterTest {
   private static final long S = 1_000_000_000L;
   private final AtomicLong now = new AtomicLong(5 * S);
-  private final RateMeter meter = new RateMeter(now::get);
+  private final AtomicLong events = new AtomicLong(500); // counted before the meter existed
+  private final RateMeter meter = new RateMeter(now::get, events::get);
 
-  private void record(int n) {
-    for (int i = 0; i < n; i++) {
-      meter.record();
+  /** {@code seconds} of {@code perSecond} events, sampled every 100 ms as the coordinator does. */
+  private void run(int perSecond, double seconds) {
+    for (int tick = 0; tick < Math.round(seconds * 10); tick++) {
+      now.addAndGet(S / 10);
+      events.addAndGet(perSecond / 10);
+      meter.sample();
     }
   }
 
   @Test
   void rateIsEventsOverTheElapsedPartOfTheWindow() {
     assertEquals(0.0, meter.ratePerSecond());
-    record(100);
+    events.addAndGet(100);
     now.addAndGet(S / 2);
     assertEquals(200.0, meter.ratePerSecond(), 1e-9, "100 events in half a second");
     now.addAndGet(S / 2);
-    record(300);
+    events.addAndGet(300);
     now.addAndGet(S);
     assertEquals(200.0, meter.ratePerSecond(), 1e-9, "400 events in 2 s");
   }
 
   @Test
-  void oldSecondsLeaveTheWindow() {
-    record(1000); // second 0
-    now.addAndGet(RateMeter.WINDOW_SECONDS * S);
-    record(50); // second 10
-    now.addAndGet(S / 2);
-    // The window is seconds 1..10 (9.5 s so far): the 1000 events of second 0 are out.
-    assertEquals(50 / 9.5, meter.ratePerSecond(), 1e-9);
-    now.addAndGet(21 * S + S / 2); // second 32, which reuses the bucket of second 0
+  void sampledSecondsOlderThanTheWindowLeaveIt() {
+    run(1_000, 30.5);
+    assertEquals(1_000.0, meter.ratePerSecond(), 1e-6);
+    run(100, 10.3);
+    // The newest sample before the window (0.8 s before it) was taken at the old rate, the oldest
+    // within it after the change: only the new rate counts.
+    assertEquals(100.0, meter.ratePerSecond(), 1e-6);
+    run(0, 10.5);
     assertEquals(0.0, meter.ratePerSecond(), 1e-9);
-    record(10);
+  }
+
+  @Test
+  void withoutSamplesForAWindowTheRateIsSinceTheNewestSampleBeforeIt() {
+    run(1_000, 3);
+    events.addAndGet(50);
+    now.addAndGet(RateMeter.WINDOW_SECONDS * S + S / 2);
+    assertEquals(50 / 10.5, meter.ratePerSecond(), 1e-9);
+    events.addAndGet(10);
     now.addAndGet(S);
-    assertEquals(10 / 9.0, meter.ratePerSecond(), 1e-9, "a reused bucket starts from zero");
+    assertEquals(10.0, meter.ratePerSecond(), 1e-9, "since the previous call's sample");
   }
 }
