@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class MultiRaftCoordinator<S extends StateMachine> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MultiRaftCoordinator.class);
 
+  /** Outcomes waiting for the completion thread; beyond this they are delivered inline. */
+  private static final int COMPLETION_QUEUE = 1 << 16;
+
   private final long nodeId;
   private final ShardRouter router;
   private final long[] replicas;
@@ -58,6 +61,7 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
   private final LeaderBalancer<S> balancer;
   private final ShardReports<S> reports;
   private volatile ScheduledExecutorService scheduler;
+  private final Completions completions;
   private boolean started;
   private volatile boolean closed;
 
@@ -81,6 +85,10 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
       shards.add(new ShardRegistry.Shard<>(i, groupId, sm));
     }
     this.registry = new ShardRegistry<>(shards);
+    this.completions =
+        b.completionThread
+            ? new Completions("crema-multiraft-completions-" + nodeId, COMPLETION_QUEUE)
+            : null;
     this.leaders = new LeaderTable(b.numShards);
     ShardForwarder forwarder = b.forwarder;
     if (b.forwardThroughHost) {
@@ -90,7 +98,7 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
     }
     this.operations =
         new ShardOperations<>(
-            nodeId, host, registry, leaders, forwarder, b.clock, b.operationTimeoutMs);
+            nodeId, host, registry, leaders, forwarder, b.clock, b.operationTimeoutMs, completions);
     this.meter = new RateMeter(b.clock, operations::succeeded);
     this.balancer =
         new LeaderBalancer<>(
@@ -227,6 +235,9 @@ public final class MultiRaftCoordinator<S extends StateMachine> implements AutoC
       for (ShardRegistry.Shard<S> s : registry.all()) {
         host.stopGroup(s.groupId);
       }
+    }
+    if (completions != null) {
+      completions.close(); // outcomes after this are delivered where they are produced
     }
     LOG.info("node {} stopped its shards", nodeId);
   }

@@ -30,6 +30,7 @@ final class ShardOperations<S extends StateMachine> {
   private final ShardForwarder forwarder;
   private final Clock clock;
   private final long timeoutNs;
+  private final Completions completions;
   private final Counter succeeded = new Counter();
   private final Counter failed = new Counter();
 
@@ -40,7 +41,8 @@ final class ShardOperations<S extends StateMachine> {
       LeaderTable leaders,
       ShardForwarder forwarder,
       Clock clock,
-      long timeoutMs) {
+      long timeoutMs,
+      Completions completions) {
     this.nodeId = nodeId;
     this.host = host;
     this.registry = registry;
@@ -48,6 +50,7 @@ final class ShardOperations<S extends StateMachine> {
     this.forwarder = forwarder;
     this.clock = clock;
     this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    this.completions = completions;
   }
 
   long succeeded() {
@@ -109,38 +112,64 @@ final class ShardOperations<S extends StateMachine> {
   }
 
   /**
-   * A proposal made on this node: the host completes it, and it hands its outcome straight to its
-   * operation (no dependent stage to allocate, push and fire, as {@code whenComplete} would add).
+   * A proposal made on this node. The host completes it and it hands its outcome to its operation:
+   * through {@link #completions} when there is one, else at once on the completing thread. Either
+   * way there is no dependent stage to allocate, push and fire, as {@code whenComplete} would add.
    */
-  private static final class LocalAttempt extends CompletableFuture<Object> {
-    private final BiConsumer<Object, Throwable> operation;
+  private static final class LocalAttempt extends CompletableFuture<Object>
+      implements Completions.Outcome {
+    private final Handler operation;
+    private final Completions completions;
+    private Object value;
+    private Throwable error;
 
-    LocalAttempt(BiConsumer<Object, Throwable> operation) {
+    LocalAttempt(Handler operation, Completions completions) {
       this.operation = operation;
+      this.completions = completions;
     }
 
     @Override
-    public boolean complete(Object value) {
-      if (!super.complete(value)) {
+    public boolean complete(Object v) {
+      value = v;
+      if (!super.complete(v)) {
         return false;
       }
-      operation.accept(value, null);
+      handOver(completions, this);
       return true;
     }
 
     @Override
-    public boolean completeExceptionally(Throwable error) {
-      if (!super.completeExceptionally(error)) {
+    public boolean completeExceptionally(Throwable e) {
+      error = e;
+      if (!super.completeExceptionally(e)) {
         return false;
       }
-      operation.accept(null, error);
+      handOver(completions, this);
       return true;
+    }
+
+    @Override
+    public void deliver() {
+      operation.onOutcome(value, error);
+    }
+  }
+
+  /** What takes an attempt's outcome. */
+  private interface Handler {
+    void onOutcome(Object value, Throwable error);
+  }
+
+  private static void handOver(Completions completions, Completions.Outcome o) {
+    if (completions != null) {
+      completions.submit(o);
+    } else {
+      o.deliver();
     }
   }
 
   /** One operation and its attempts; it is the future its caller gets. */
   private final class Operation<T> extends CompletableFuture<T>
-      implements BiConsumer<Object, Throwable> {
+      implements BiConsumer<Object, Throwable>, Handler {
     final ShardRegistry.Shard<S> shard;
     final byte[] command;
     final Function<S, T> query;
@@ -186,22 +215,32 @@ final class ShardOperations<S extends StateMachine> {
         leaders.observe(shard.id, v.leader(), v.term());
         if (v.isLeader()) {
           target = nodeId;
-          return host.propose(shard.groupId, command, new LocalAttempt(this));
+          return host.propose(shard.groupId, command, new LocalAttempt(this, completions));
         }
       }
       long leader = leaders.leader(shard.id);
       if (leader == 0 || leader == nodeId || forwarder == null) {
         // Unknown leader: the local replica answers NO_LEADER or NOT_LEADER with a hint.
         target = nodeId;
-        return host.propose(shard.groupId, command, new LocalAttempt(this));
+        return host.propose(shard.groupId, command, new LocalAttempt(this, completions));
       }
       target = leader;
       return forwarder.forward(leader, shard.id, command);
     }
 
+    /** A forwarded attempt's or a read's outcome (on the thread that completed it). */
+    @Override
+    public void accept(Object value, Throwable error) {
+      if (completions != null) {
+        completions.submit(() -> onOutcome(value, error));
+      } else {
+        onOutcome(value, error);
+      }
+    }
+
     @Override
     @SuppressWarnings("unchecked")
-    public void accept(Object value, Throwable error) {
+    public void onOutcome(Object value, Throwable error) {
       if (isDone()) {
         return; // expired: the caller has its outcome
       }

@@ -165,6 +165,41 @@ class MultiRaftClusterTest {
         "deletes applied on node 1");
   }
 
+  /**
+   * With completion threads, every write completes (local and forwarded ones, on all nodes) and no
+   * caller's callback runs on a host's event loop.
+   */
+  @Test
+  void completionThreadsDeliverEveryOutcomeOffTheHostLoop() {
+    cluster = new TestCluster(3, SHARDS, 50, TestCluster.Forwarding.IN_PROCESS, b -> {}, true);
+    Await.until(cluster::allActive, WAIT, "every shard active on every node");
+    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<Object>> writes = new ArrayList<>();
+    Map<String, String> kv = new LinkedHashMap<>();
+    for (int i = 0; i < 600; i++) {
+      String k = "c" + i;
+      kv.put(k, "v" + i);
+      writes.add(
+          cluster
+              .c(1 + i % 3)
+              .put(bytes(k), bytes("v" + i))
+              .whenComplete((v, e) -> threads.add(Thread.currentThread().getName())));
+    }
+    for (CompletableFuture<Object> w : writes) {
+      w.join();
+    }
+    assertReadable(kv, 2);
+    String caller = Thread.currentThread().getName(); // a write done before its callback was added
+    for (String t : threads) {
+      assertTrue(
+          t.startsWith("crema-multiraft-completions-") || t.equals(caller),
+          "a callback ran on " + t);
+    }
+    assertTrue(
+        threads.stream().anyMatch(t -> t.startsWith("crema-multiraft-completions-")),
+        "callbacks ran on " + threads);
+  }
+
   @Test
   void survivesANodeStopAndTakesItsLeadersBackWhenItReturns() {
     startBalanced(true);

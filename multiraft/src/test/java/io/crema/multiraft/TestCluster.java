@@ -37,6 +37,7 @@ final class TestCluster implements AutoCloseable {
   private final Forwarding forwarding;
   private final long[] ids;
   private final Consumer<HostConfig.Builder> hostSettings;
+  private final boolean completionThread;
   private final Map<Long, Node> nodes = new TreeMap<>();
 
   /** How writes reach a leader on another node. */
@@ -64,6 +65,17 @@ final class TestCluster implements AutoCloseable {
       long rebalanceIntervalMs,
       Forwarding forwarding,
       Consumer<HostConfig.Builder> hostSettings) {
+    this(n, shards, rebalanceIntervalMs, forwarding, hostSettings, false);
+  }
+
+  TestCluster(
+      int n,
+      int shards,
+      long rebalanceIntervalMs,
+      Forwarding forwarding,
+      Consumer<HostConfig.Builder> hostSettings,
+      boolean completionThread) {
+    this.completionThread = completionThread;
     this.shards = shards;
     this.hostSettings = hostSettings;
     this.rebalanceIntervalMs = rebalanceIntervalMs;
@@ -97,7 +109,8 @@ final class TestCluster implements AutoCloseable {
             .hostConfig(config)
             .rebalanceIntervalMs(rebalanceIntervalMs)
             .transferTimeoutMs(2_000)
-            .operationTimeoutMs(10_000);
+            .operationTimeoutMs(10_000)
+            .completionThread(completionThread);
     if (forwarder != null) {
       b.forwarder(forwarder);
     } else if (forwarding == Forwarding.HOST) {

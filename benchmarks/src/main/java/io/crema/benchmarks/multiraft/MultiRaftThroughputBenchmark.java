@@ -115,6 +115,15 @@ public class MultiRaftThroughputBenchmark {
   @Param({"shared"})
   public String threads;
 
+  /**
+   * Where each coordinator completes its operations' futures: {@code thread}, a completion thread
+   * of its own ({@code MultiRaftBuilder.completionThread(true)}: the loop, which is this
+   * benchmark's bottleneck, only hands outcomes over); {@code host}, on the host's event loop (the
+   * default).
+   */
+  @Param({"thread"})
+  public String completions;
+
   private final List<MultiRaftCoordinator<MapMachine>> coordinators = new ArrayList<>();
 
   private final RaftHost[] hosts = new RaftHost[3];
@@ -267,6 +276,7 @@ public class MultiRaftThroughputBenchmark {
               .forwarder(forwarder)
               .rebalanceIntervalMs(100)
               .operationTimeoutMs(30_000)
+              .completionThread(completionThread())
               .build();
       forwarder.register(c);
       coordinators.add(c);
@@ -288,6 +298,13 @@ public class MultiRaftThroughputBenchmark {
     } else if (!entry.equals("any")) {
       throw new IllegalArgumentException("entry must be any or leader, was " + entry);
     }
+  }
+
+  private boolean completionThread() {
+    if (!completions.equals("thread") && !completions.equals("host")) {
+      throw new IllegalArgumentException("completions must be thread or host, was " + completions);
+    }
+    return completions.equals("thread");
   }
 
   /** Every shard active with one leader, and leader counts within one of each other. */
