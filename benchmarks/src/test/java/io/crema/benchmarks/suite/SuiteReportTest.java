@@ -136,7 +136,8 @@ class SuiteReportTest {
     assertTrue(
         microRaft.startsWith(
             "| in memory: log and transport in memory | multiraft.MultiRaftThroughputBenchmark"
-                + " entry=leader, keyCount=4096, machine=map, shards=1, threads=shared, window=4096 |"
+                + " completions=thread, entry=leader, keyCount=4096, machine=map, shards=1,"
+                + " threads=shared, window=4096 |"
                 + " 400,000"
                 + " | peers.MicroRaftBenchmark | not run | — | "),
         microRaft);
