@@ -181,9 +181,10 @@ public final class MultiRaftBuilder<S extends StateMachine> {
    * no hand-off. {@code true}: on a thread of the coordinator's own, so that a slow callback cannot
    * hold up the loop and every Raft group on it, and the completion work (a compare-and-set and a
    * dependent stage per future) leaves the loop, at the cost of a hand-off per outcome and a
-   * wake-up when that thread sleeps. Measured (benchmarks/README.md): 27% more puts per second when
-   * the loop is the bottleneck (three in-memory hosts on one thread), but 20% more CPU per put in
-   * the cache's durable cluster, where the loop is not: the cache keeps the default.
+   * wake-up when that thread sleeps. Measured (benchmarks/README.md): about 30% more puts per
+   * second when the loop is the bottleneck (three in-memory hosts on one thread), but in one A/B
+   * run 24% more CPU per put in the cache's durable cluster, where the loop is not: the cache keeps
+   * the default.
    */
   public MultiRaftBuilder<S> completionThread(boolean v) {
     once("completionThread");
