@@ -130,20 +130,20 @@ final class ShardOperations<S extends StateMachine> {
 
     @Override
     public boolean complete(Object v) {
-      value = v;
       if (!super.complete(v)) {
-        return false;
+        return false; // completed already: the first outcome stands
       }
+      value = v; // read by deliver(), after the hand-over
       handOver(completions, this);
       return true;
     }
 
     @Override
     public boolean completeExceptionally(Throwable e) {
-      error = e;
       if (!super.completeExceptionally(e)) {
         return false;
       }
+      error = e;
       handOver(completions, this);
       return true;
     }
