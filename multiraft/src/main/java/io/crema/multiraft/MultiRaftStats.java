@@ -11,7 +11,8 @@ package io.crema.multiraft;
  * @param totalOperations operations submitted to this coordinator that succeeded
  * @param failedOperations operations submitted to this coordinator that failed
  * @param operationsPerSecond successful operations per second over the last {@value
- *     RateMeter#WINDOW_SECONDS} seconds (or since the start, if shorter); approximate
+ *     RateMeter#WINDOW_SECONDS} seconds (or since the start, if shorter), from samples of the
+ *     success count taken every rebalance interval and at each {@code stats()}; approximate
  */
 public record MultiRaftStats(
     int totalShards,
