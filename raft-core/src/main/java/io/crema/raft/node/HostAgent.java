@@ -207,11 +207,12 @@ final class HostAgent implements Agent {
 
   /** Queues a proposal into its group's batch (host thread). */
   void addProposal(long groupId, Group.Proposal p) {
-    RaftOperationException refusal = refusal(groupId);
+    Group g = groups.get(groupId);
+    RaftOperationException refusal = refusal(groupId, g);
     if (refusal != null) {
       forwarding.fail(p, groupId, refusal); // a forwarded one's refusal goes back to the follower
     } else {
-      join(groups.get(groupId)).proposalBatch.add(p);
+      join(g).proposalBatch.add(p);
     }
   }
 
@@ -238,17 +239,18 @@ final class HostAgent implements Agent {
    * null after failing the operation's future: the group is not hosted here, or the log failed.
    */
   private Group batching(long groupId, CompletableFuture<?> future) {
-    RaftOperationException refusal = refusal(groupId);
+    Group g = groups.get(groupId);
+    RaftOperationException refusal = refusal(groupId, g);
     if (refusal != null) {
       future.completeExceptionally(refusal);
       return null;
     }
-    return join(groups.get(groupId));
+    return join(g);
   }
 
-  /** Why a client operation cannot join the group's batch, or null if it can. */
-  private RaftOperationException refusal(long groupId) {
-    if (!groups.containsKey(groupId)) {
+  /** Why a client operation cannot join group {@code g}'s batch (null: not hosted), or null. */
+  private RaftOperationException refusal(long groupId, Group g) {
+    if (g == null) {
       return unknownGroup(groupId);
     }
     return storeFailure != null ? logFailed(groupId) : null;
