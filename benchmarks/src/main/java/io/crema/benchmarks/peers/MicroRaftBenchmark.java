@@ -159,7 +159,7 @@ public class MicroRaftBenchmark extends PeerBenchmark {
 
     /** How many of {@code keys} do not hold the value last written to them. */
     int staleKeys(byte[][] keys, byte[] lastRound) {
-      return PeerSupport.staleKeys(data, keys, lastRound);
+      return PeerSupport.staleKeys(data::get, keys, lastRound);
     }
 
     @Override

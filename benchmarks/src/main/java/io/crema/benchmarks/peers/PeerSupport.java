@@ -24,30 +24,19 @@ final class PeerSupport {
     return c;
   }
 
-  /** How many of {@code keys} do not hold, in {@code data}, the value last written to them. */
+  /**
+   * How many of {@code keys} do not hold the value last written to them; {@code valueOf} looks a
+   * key's value up in a replica's state (null if absent).
+   */
   static int staleKeys(
-      java.util.Map<java.nio.ByteBuffer, byte[]> data, byte[][] keys, byte[] lastRound) {
+      java.util.function.Function<byte[], byte[]> valueOf, byte[][] keys, byte[] lastRound) {
     int stale = 0;
     for (int i = 0; i < keys.length; i++) {
-      if (stale(data.get(java.nio.ByteBuffer.wrap(keys[i])), lastRound[i])) {
+      byte[] value = valueOf.apply(keys[i]);
+      if (value == null || value[0] != lastRound[i]) {
         stale++;
       }
     }
     return stale;
-  }
-
-  /** How many of {@code keys} do not hold, in {@code data}, the value last written to them. */
-  static int staleKeys(io.crema.benchmarks.KeyValueTable data, byte[][] keys, byte[] lastRound) {
-    int stale = 0;
-    for (int i = 0; i < keys.length; i++) {
-      if (stale(data.get(keys[i]), lastRound[i])) {
-        stale++;
-      }
-    }
-    return stale;
-  }
-
-  private static boolean stale(byte[] value, byte round) {
-    return value == null || value[0] != round;
   }
 }

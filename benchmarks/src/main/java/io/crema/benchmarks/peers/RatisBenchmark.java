@@ -175,7 +175,7 @@ public class RatisBenchmark extends PeerBenchmark {
 
     /** How many of {@code keys} do not hold the value last written to them. */
     int staleKeys(byte[][] keys, byte[] lastRound) {
-      return PeerSupport.staleKeys(data, keys, lastRound);
+      return PeerSupport.staleKeys(k -> data.get(ByteBuffer.wrap(k)), keys, lastRound);
     }
 
     /** Called on the leader once it has committed an entry of its term and takes writes. */
